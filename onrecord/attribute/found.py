@@ -1,0 +1,34 @@
+"""The attribution stage's output, in analysis-text character offsets (before mapping back)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Segment = tuple[int, int]
+
+
+@dataclass(slots=True)
+class Found:
+    """One attribution as found on the parsed (repaired) text.
+
+    `content` holds one segment, or several when a quote is split around its cue; `source` is the
+    mention span of the speaker in the text (possibly a pronoun), `name` its display form.
+    """
+
+    content: list[Segment]
+    cue: Segment | None
+    cue_lemma: str
+    source: Segment | None
+    name: str
+    type: str = "indirect"
+    confidence: float = 1.0
+    head: int = -1  # token index of the cue head, for later stages (nesting, relays)
+    parent: Found | None = None  # the attribution whose content reports this one
+
+    @property
+    def start(self) -> int:
+        return self.content[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.content[-1][1]

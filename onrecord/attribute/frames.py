@@ -1,0 +1,177 @@
+"""Cue frames on the dependency parse: which token is a cue, where its content and source are.
+
+Each function takes the cue token and returns token index ranges [start, end) or None; the assembly
+step turns them into character spans.  Ranges never include the cue itself.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+Range = tuple[int, int]
+
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+_INHERIT = ("conj", "xcomp", "advcl")
+_EDGE_PUNCT = {",", ";", ":", "—", "–", "-", "(", ")", "and", "but", "or"}
+_RIGHT_DEPS = ("dobj", "dative", "prep", "oprd", "xcomp", "ccomp", "attr", "acomp")
+
+
+def trim(doc: Doc, start: int, end: int) -> Range | None:
+    """Shrink a range past edge punctuation, spaces and dangling conjunctions; None if nothing is left."""
+    while start < end and (doc[start].is_space or doc[start].lower_ in _EDGE_PUNCT):
+        start += 1
+    while end > start and (doc[end - 1].is_space or doc[end - 1].lower_ in _EDGE_PUNCT):
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def subtree_range(token: Token) -> Range:
+    return token.left_edge.i, token.right_edge.i + 1
+
+
+def without(outer: Range, inner: Range, anchor: int) -> Range:
+    """The part of `outer` on `anchor`'s side of `inner` (a clause minus the cue's own phrase)."""
+    if anchor < inner[0]:
+        return outer[0], min(outer[1], inner[0])
+    return max(outer[0], inner[1]), outer[1]
+
+
+def subject(verb: Token) -> Token | None:
+    """The speaker token: own subject, agent of a passive, or inherited from the governing clause.
+
+    Participles and infinitives ("…, adding that", "before refusing to") have no subject of their own;
+    they inherit it through conj/xcomp/advcl/pcomp links, or from the noun an `acl` modifies.
+    """
+    for _ in range(5):
+        for child in verb.children:
+            if child.dep_ in _SUBJECTS:
+                if child.dep_ == "nsubjpass":
+                    return _agent(verb)
+                if child.lower_ == "that" and verb.dep_ == "relcl":
+                    return verb.head  # "nations that oppose": the antecedent speaks
+                return child
+        if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return verb.head
+        if verb.dep_ in _INHERIT and verb.head is not verb:
+            verb = verb.head
+            continue
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head is not verb.head:
+            verb = verb.head.head
+            continue
+        return None
+    return None
+
+
+def _agent(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    return grandchild
+    return None
+
+
+def source_range(doc: Doc, token: Token | None, cue: Token) -> Range | None:
+    """The whole noun phrase of the speaker, cut so that it never runs into the cue or a relative
+    clause that contains it ("officials who said" → "officials")."""
+    if token is None:
+        return None
+    start, end = subtree_range(token)
+    if start <= cue.i < end:
+        if token.i < cue.i:
+            relcl = next((c for c in token.rights if c.dep_ in ("relcl", "acl") and c.i <= cue.i), None)
+            end = relcl.left_edge.i if relcl is not None else cue.i
+        else:
+            start = cue.i + 1
+    return trim(doc, start, end)
+
+
+def clause_content(doc: Doc, cue: Token) -> Range | None:
+    """Content of a speech verb: its clausal complement, or the clause it interrupts ("…, she said")."""
+    complements = [c for c in cue.children if c.dep_ == "ccomp"]
+    if complements:
+        best = max(complements, key=lambda c: c.right_edge.i - c.left_edge.i)
+        start, end = subtree_range(best)
+        if start <= cue.i < end:
+            start, end = without((start, end), (cue.i, cue.i + 1), best.i)
+        return trim(doc, start, end)
+    if cue.dep_ == "parataxis" or (cue.dep_ == "ccomp" and cue.i > cue.head.i and _is_tail(cue)):
+        head = cue.head
+        rng = without(subtree_range(head), subtree_range(cue), head.i)
+        return trim(doc, *rng)
+    return None
+
+
+def _is_tail(cue: Token) -> bool:
+    """A trailing "…, X said" parsed as a complement of the main verb."""
+    return any(t.text == "," for t in cue.doc[cue.head.i : cue.left_edge.i])
+
+
+def object_content(doc: Doc, cue: Token) -> Range | None:
+    objects = [c for c in cue.children if c.dep_ == "dobj"]
+    if not objects:
+        return None
+    start = objects[0].left_edge.i
+    end = objects[0].right_edge.i + 1
+    for child in cue.children:
+        if child.i > objects[0].i and child.dep_ in ("prep", "oprd", "ccomp", "xcomp"):
+            end = max(end, child.right_edge.i + 1)
+    return trim(doc, start, end)
+
+
+def to_content(doc: Doc, cue: Token) -> Range | None:
+    """"urged Putin to withdraw": the object and its infinitive together."""
+    obj = next((c for c in cue.children if c.dep_ in ("dobj", "dative")), None)
+    xcomp = next((c for c in cue.children if c.dep_ == "xcomp"), None)
+    if obj is None or xcomp is None or xcomp.i < obj.i:
+        return None
+    return trim(doc, obj.left_edge.i, xcomp.right_edge.i + 1)
+
+
+def xcomp_content(doc: Doc, cue: Token) -> Range | None:
+    xcomp = next((c for c in cue.children if c.dep_ == "xcomp"), None)
+    return None if xcomp is None else trim(doc, *subtree_range(xcomp))
+
+
+def prep_content(doc: Doc, cue: Token, preposition: str) -> Range | None:
+    for child in cue.children:
+        if child.dep_ == "prep" and child.lower_ == preposition:
+            objs = [g for g in child.children if g.dep_ in ("pobj", "pcomp")]
+            if objs:
+                return trim(doc, objs[0].left_edge.i, child.right_edge.i + 1)
+    return None
+
+
+def content_for(doc: Doc, cue: Token, frames: frozenset[str]) -> tuple[Range, str] | None:
+    """Try the lemma's frames, most specific first; return the content range and the frame used."""
+    if "to" in frames and (rng := to_content(doc, cue)):
+        return rng, "to"
+    if "clause" in frames and (rng := clause_content(doc, cue)):
+        return rng, "clause"
+    if "xcomp" in frames and (rng := xcomp_content(doc, cue)):
+        return rng, "xcomp"
+    for frame in frames:
+        if frame.startswith("prep:") and (rng := prep_content(doc, cue, frame[5:])):
+            return rng, frame
+    if "object" in frames and (rng := object_content(doc, cue)):
+        return rng, "object"
+    return None
+
+
+def according_to(doc: Doc, token: Token) -> tuple[Range, Range, Range] | None:
+    """"…, according to X": (content, source, cue) ranges, or None if the parse does not fit."""
+    if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
+        return None
+    to = doc[token.i + 1]
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        return None
+    source = trim(doc, *subtree_range(pobj))
+    head = token.head if token.head is not token else token
+    phrase = (token.i, max(to.right_edge.i, token.right_edge.i) + 1)
+    sent = token.sent
+    outer = (sent.start, sent.end) if head is token else subtree_range(head)
+    content = trim(doc, *without(outer, phrase, head.i if head is not token else sent.start))
+    if content is None or source is None:
+        return None
+    return content, source, (token.i, to.i + 1)

