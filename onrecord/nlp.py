@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from spacy.language import Language
+from spacy.tokens import Doc
 
 from onrecord.errors import ModelError
-
-if TYPE_CHECKING:
-    from spacy.language import Language
 
 # Texts longer than spaCy's default limit are legitimate here (long-form articles, 5 MB inputs);
 # the parser's memory grows with sentence length, not document length, so the limit is raised.
 MAX_LENGTH = 20_000_000
+
+
+PARAGRAPHS = "onrecord_paragraphs"
+
+
+@Language.component("onrecord_paragraphs")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every line break, before the parser runs.
+
+    News text is one paragraph per line; headlines, datelines ("5:45 p.m.") and bylines have no final
+    period, and without this the parser glues them to the next sentence and picks subjects across
+    the break.  The parser keeps boundaries that are already set.
+    """
+    for token in doc[1:]:
+        if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
+            token.is_sent_start = True
+    return doc
 
 
 @lru_cache(maxsize=4)
@@ -29,5 +44,7 @@ def load(model: str) -> Language:
         ) from exc
     if "parser" not in nlp.pipe_names:
         raise ModelError(f"spaCy model {model!r} has no dependency parser, which onrecord needs")
+    if PARAGRAPHS not in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPHS, before="parser")
     nlp.max_length = MAX_LENGTH
     return nlp
