@@ -208,11 +208,15 @@ def predictions_from_records(
 
     The content is scored by its envelope: a gold quote split around its cue is one
     discontinuous span, and the envelope is what the reference protocol compares with it.
+    Nested attributions (those with a `parent`) are left out: PolNeAR annotates the outermost
+    report only (6 of 2,192 dev attributions are nested), so scoring them would only count noise.
     """
     return [
         {
             "article": _article_name(name),
-            "attributions": [_prediction_line(a) for a in record.get("attributions") or []],
+            "attributions": [
+                _prediction_line(a) for a in record.get("attributions") or [] if not a.get("parent")
+            ],
         }
         for name, record in records
     ]

@@ -46,9 +46,7 @@ def analyze_many(
     """Analyse many articles through one `nlp.pipe` stream (the fast path for corpora)."""
     settings = settings or Settings.from_env()
     nlp = load(settings.model)
-    prepared = (
-        prepare(_as_document(item, html), published=published, publisher=publisher) for item in items
-    )
+    prepared = (prepare(_as_document(item, html), published=published, publisher=publisher) for item in items)
     pairs = nlp.pipe(((p.repaired.text, p) for p in prepared), as_tuples=True, batch_size=settings.batch_size)
     for doc, prep in pairs:
         yield build_record(prep, find_attributions(doc))
@@ -83,8 +81,10 @@ def build_record(prep: Prepared, found: list[Found]) -> Article:
         start, end = to_input(*segment)
         return Span(start, end, text[start:end])
 
+    ordered = sorted(found, key=lambda f: (f.start, f.end))
+    ids = {id(item): f"a{number}" for number, item in enumerate(ordered, start=1)}
     attributions = []
-    for number, item in enumerate(sorted(found, key=lambda f: (f.start, f.end)), start=1):
+    for item in ordered:
         segments = [span(s) for s in item.content]
         first, last = segments[0], segments[-1]
         content = Content(
@@ -102,11 +102,12 @@ def build_record(prep: Prepared, found: list[Found]) -> Article:
             source = Source(mention=span(item.source) if item.source else None, name=item.name)
         attributions.append(
             Attribution(
-                id=f"a{number}",
+                id=ids[id(item)],
                 type=item.type,  # type: ignore[arg-type]
                 content=content,
                 cue=cue,
                 source=source,
+                parent=ids.get(id(item.parent)) if item.parent is not None else None,
                 confidence=round(item.confidence, 3),
             )
         )

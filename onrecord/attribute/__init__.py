@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Token
 
 from onrecord.attribute import frames
 from onrecord.attribute.found import Found
+from onrecord.attribute.labels import find_labels
 from onrecord.attribute.lexicon import cue_frames, frame_precision
 from onrecord.attribute.names import display_name
 from onrecord.attribute.quotes import Quote, find_quotes
@@ -40,11 +41,21 @@ class QuoteIndex:
 def find_attributions(doc: Doc) -> list[Found]:
     quotes = QuoteIndex(find_quotes(doc.text))
     found = [f for token in doc if (f := _match_cue(doc, token, quotes)) is not None]
+    found.extend(_unclaimed(find_labels(doc), found))
     found = _attach_quotes(doc, found, quotes.quotes)
     for item in found:
         item.type = _classify(item, quotes)
     _nest(found)
     return found
+
+
+def _unclaimed(candidates: list[Found], found: list[Found]) -> list[Found]:
+    """Candidates whose content no verb-cued attribution already covers."""
+    return [
+        c
+        for c in candidates
+        if not any(_overlap((c.start, c.end), (f.start, f.end)) for f in found if f.content)
+    ]
 
 
 def _nest(found: list[Found]) -> None:
@@ -137,9 +148,9 @@ def _attach_quotes(doc: Doc, found: list[Found], quotes: list[Quote]) -> list[Fo
             continue
         if _word_count(doc.text[quote.inner_start : quote.inner_end]) < MIN_QUOTE_WORDS:
             continue
-        signed = _dash_signature(doc, quote)
-        if signed is not None:
-            found.append(signed)
+        introduced = _dash_signature(doc, quote) or _colon_intro(doc, quote)
+        if introduced is not None:
+            found.append(introduced)
             continue
         previous = _previous_speaker(found, quote)
         if previous is not None and _continues(doc.text, previous, quote, sentences):
@@ -191,6 +202,27 @@ def _dash_signature(doc: Doc, quote: Quote) -> Found | None:
         source=(match.start(1), match.end(1)),
         name=match.group(1),
         confidence=0.9,
+    )
+
+
+def _colon_intro(doc: Doc, quote: Quote) -> Found | None:
+    """'The spokesman put it plainly: “…”': any clause ending in a colon introduces the quote; its
+    main verb is the cue and that verb's subject the speaker."""
+    before = doc.text[: quote.start].rstrip()
+    if not before.endswith(":"):
+        return None
+    colon = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
+    if colon is None:
+        return None
+    root = colon[0].head if colon[0].head.pos_ in ("VERB", "AUX") else colon[0].sent.root
+    if root.idx >= quote.start:
+        return None
+    speaker = frames.subject(root) if root.pos_ in ("VERB", "AUX") else None
+    source = frames.source_range(doc, speaker, root)
+    if source is None:
+        return None
+    return _found(doc, None, (root.i, root.i + 1), root.lemma_.lower(), source, root, 0.7).with_content(
+        (quote.start, quote.end)
     )
 
 

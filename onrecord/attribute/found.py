@@ -32,3 +32,7 @@ class Found:
     @property
     def end(self) -> int:
         return self.content[-1][1]
+
+    def with_content(self, segment: Segment) -> Found:
+        self.content = [segment]
+        return self

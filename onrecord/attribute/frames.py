@@ -92,6 +92,7 @@ def clause_content(doc: Doc, cue: Token) -> Range | None:
     if complements:
         best = max(complements, key=lambda c: c.right_edge.i - c.left_edge.i)
         start, end = subtree_range(best)
+        start = _misparsed_subject(cue, best, start)
         if start <= cue.i < end:
             start, end = without((start, end), (cue.i, cue.i + 1), best.i)
         return trim(doc, start, end)
@@ -100,6 +101,17 @@ def clause_content(doc: Doc, cue: Token) -> Range | None:
         rng = without(subtree_range(head), subtree_range(cue), head.i)
         return trim(doc, *rng)
     return None
+
+
+def _misparsed_subject(cue: Token, clause: Token, start: int) -> int:
+    """ "warned the slowdown could last": the parser often takes the clause's subject for the verb's
+    object; a subjectless clause right after an object gets that object back."""
+    if any(c.dep_ in _SUBJECTS for c in clause.children):
+        return start
+    for child in cue.children:
+        if child.dep_ == "dobj" and child.right_edge.i + 1 == start:
+            return child.left_edge.i
+    return start
 
 
 def _is_tail(cue: Token) -> bool:
@@ -120,7 +132,7 @@ def object_content(doc: Doc, cue: Token) -> Range | None:
 
 
 def to_content(doc: Doc, cue: Token) -> Range | None:
-    """"urged Putin to withdraw": the object and its infinitive together."""
+    """ "urged Putin to withdraw": the object and its infinitive together."""
     obj = next((c for c in cue.children if c.dep_ in ("dobj", "dative")), None)
     xcomp = next((c for c in cue.children if c.dep_ == "xcomp"), None)
     if obj is None or xcomp is None or xcomp.i < obj.i:
@@ -159,7 +171,7 @@ def content_for(doc: Doc, cue: Token, frames: frozenset[str]) -> tuple[Range, st
 
 
 def according_to(doc: Doc, token: Token) -> tuple[Range, Range, Range] | None:
-    """"…, according to X": (content, source, cue) ranges, or None if the parse does not fit."""
+    """ "…, according to X": (content, source, cue) ranges, or None if the parse does not fit."""
     if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
         return None
     to = doc[token.i + 1]

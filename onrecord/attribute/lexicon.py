@@ -17,7 +17,7 @@ def read_frames(name: str) -> dict[str, frozenset[str]]:
     """lemma -> frames from a `lemma <TAB> frame,frame [<TAB> notes]` file."""
     frames: dict[str, set[str]] = {}
     for line in _lines(name):
-        lemma, spec = (line.split("\t") + [""])[:2]
+        lemma, spec = [*line.split("\t"), ""][:2]
         frames.setdefault(lemma.strip(), set()).update(f.strip() for f in spec.split(",") if f.strip())
     return {lemma: frozenset(f) for lemma, f in frames.items()}
 

@@ -1,0 +1,89 @@
+"""`onrecord bench`: the full analysis measured against its ceiling, raw spaCy `nlp.pipe`.
+
+Both sides load the model from scratch inside the timed region (start-up counts: users pay it on
+every command) and run in the same process, alternating, so that machine noise hits both alike.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from onrecord.errors import InputError
+from onrecord.read import Document, Failure, iter_documents
+from onrecord.settings import Settings
+
+
+@dataclass(slots=True)
+class Timing:
+    seconds: float
+    articles: int
+    words: int
+
+    def as_dict(self) -> dict[str, float]:
+        return {
+            "seconds": round(self.seconds, 3),
+            "articles_per_s": round(self.articles / self.seconds, 2),
+            "words_per_s": round(self.words / self.seconds, 1),
+        }
+
+
+def raw_spacy(texts: list[str], settings: Settings) -> float:
+    """The ceiling: load the same model and parse the same texts, nothing else."""
+    import spacy
+
+    start = time.perf_counter()
+    nlp = spacy.load(settings.model)
+    nlp.max_length = max(nlp.max_length, *(len(t) + 1 for t in texts))
+    for _ in nlp.pipe(texts, batch_size=settings.batch_size):
+        pass
+    return time.perf_counter() - start
+
+
+def full_analysis(documents: list[Document], settings: Settings) -> float:
+    """Everything `onrecord analyze` does after reading: load, repair, parse, attribute, serialise."""
+    from onrecord import nlp
+    from onrecord.pipeline import analyze_many
+
+    nlp.load.cache_clear()
+    start = time.perf_counter()
+    for record in analyze_many(documents, settings=settings):
+        record.to_json(indent=None)
+    return time.perf_counter() - start
+
+
+def run_bench(paths: list[str], *, settings: Settings, repeat: int = 1) -> dict:
+    documents = [d for d in iter_documents(paths) if not isinstance(d, Failure)]
+    if not documents:
+        raise InputError("no readable articles to benchmark")
+    texts = [d.text for d in documents]
+    words = sum(len(t.split()) for t in texts)
+    raw_best = full_best = float("inf")
+    for _ in range(max(1, repeat)):
+        raw_best = min(raw_best, raw_spacy(texts, settings))
+        full_best = min(full_best, full_analysis(documents, settings))
+    raw = Timing(raw_best, len(texts), words)
+    full = Timing(full_best, len(texts), words)
+    return {
+        "model": settings.model,
+        "articles": len(texts),
+        "words": words,
+        "raw_spacy": raw.as_dict(),
+        "onrecord": full.as_dict(),
+        "ratio": round(raw_best / full_best, 3),
+    }
+
+
+def format_report(report: dict) -> str:
+    raw, full = report["raw_spacy"], report["onrecord"]
+    return "\n".join(
+        [
+            f"model {report['model']}: {report['articles']} articles, {report['words']:,} words",
+            f"{'':18}{'seconds':>10}{'articles/s':>12}{'words/s':>12}",
+            f"{'raw spaCy pipe':18}{raw['seconds']:>10.2f}{raw['articles_per_s']:>12.2f}"
+            f"{raw['words_per_s']:>12,.0f}",
+            f"{'onrecord analyze':18}{full['seconds']:>10.2f}{full['articles_per_s']:>12.2f}"
+            f"{full['words_per_s']:>12,.0f}",
+            f"ratio (onrecord / raw throughput): {report['ratio']:.3f}",
+        ]
+    )

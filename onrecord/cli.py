@@ -1,0 +1,175 @@
+"""The `onrecord` command: a thin click layer over the Python API.
+
+Every command turns `OnrecordError` into one line on stderr and exit code 2; no user input can make
+it print a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable, Iterator
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from onrecord.errors import OnrecordError, OptionError
+from onrecord.settings import MODEL_ENV, Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+EXIT_INPUT = 2
+
+
+def fail(message: str) -> None:
+    click.echo(f"onrecord: error: {message}", err=True)
+
+
+def handle_errors(func: F) -> F:
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except OnrecordError as exc:
+            fail(str(exc))
+            sys.exit(EXIT_INPUT)
+        except KeyboardInterrupt:
+            fail("interrupted")
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.exit(0)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def check_date(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from datetime import date
+
+    try:
+        if not _DATE.match(value):
+            raise ValueError
+        date.fromisoformat(value)
+    except ValueError:
+        raise OptionError(f"--published must be a date as YYYY-MM-DD, got {value!r}") from None
+    return value
+
+
+def progress(items: list, label: str, enabled: bool | None = None) -> Any:
+    """A tqdm bar on stderr when it is a terminal; plain iteration otherwise."""
+    from tqdm import tqdm
+
+    show = sys.stderr.isatty() if enabled is None else enabled
+    return tqdm(items, desc=label, unit="article", disable=not show or len(items) < 2, file=sys.stderr)
+
+
+model_option = click.option(
+    "--model", envvar=MODEL_ENV, default=None, help=f"spaCy pipeline package or path (env {MODEL_ENV})."
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="onrecord")
+def main() -> None:
+    """onrecord: who said what, to whom, when, and according to whom."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--published", help="Publication date YYYY-MM-DD (resolves 'on Friday').")
+@click.option("--publisher", help="Publisher name stored in the record's meta.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jsonl", "text"]),
+    default=None,
+    help="json (one article; an array for several), jsonl (one line per article), text (a table).",
+)
+@model_option
+@handle_errors
+def analyze(
+    paths: tuple[str, ...], published: str | None, publisher: str | None, fmt: str | None, model: str | None
+) -> None:
+    """Analyse articles: PATH is a .txt or .html file, a folder of them, or - for stdin."""
+    from onrecord.pipeline import analyze_many
+    from onrecord.read import Document, Failure, iter_documents
+
+    published = check_date(published)
+    settings = Settings.from_env(model=model)
+    items = list(iter_documents(list(paths)))
+    failures = [i for i in items if isinstance(i, Failure)]
+    for failure in failures:
+        fail(str(failure.error))
+    documents = [i for i in items if isinstance(i, Document)]
+    fmt = fmt or ("json" if len(items) == 1 else "jsonl")
+    records = analyze_many(
+        progress(documents, "analyze"), published=published, publisher=publisher, settings=settings
+    )
+    _write(fmt, ((doc.name, rec) for doc, rec in zip(documents, records, strict=True)))
+    if failures:
+        fail(f"{len(failures)} of {len(items)} inputs could not be read")
+        sys.exit(EXIT_INPUT)
+
+
+def _write(fmt: str, named: Iterator[tuple[str, Any]]) -> None:
+    from onrecord.textview import table
+
+    if fmt == "jsonl":
+        for name, record in named:
+            click.echo(json.dumps({"article": name, **record.to_dict()}, ensure_ascii=False))
+    elif fmt == "text":
+        for name, record in named:
+            click.echo(table(name, record))
+    else:
+        records = [record.to_dict() for _, record in named]
+        if len(records) == 1:
+            click.echo(json.dumps(records[0], ensure_ascii=False, indent=2))
+        else:
+            click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.option(
+    "--gold", "gold_dir", required=True, type=click.Path(), help="Brat corpus: text/, attributions/."
+)
+@click.option("--pred-out", type=click.Path(dir_okay=False), help="Also write the predictions as JSONL.")
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@model_option
+@handle_errors
+def evaluate(gold_dir: str, pred_out: str | None, as_json: bool, model: str | None) -> None:
+    """Score the analysis against a PolNeAR-style gold corpus (content, source, end to end)."""
+    from onrecord.evaluate import format_table, load_gold, predictions_from_records, score
+    from onrecord.pipeline import analyze_many
+    from onrecord.read import Document
+
+    gold = load_gold(gold_dir)
+    documents = [Document(name=g.name, text=g.text) for g in gold]
+    records = analyze_many(progress(documents, "evaluate"), settings=Settings.from_env(model=model))
+    named = ((d.name, r.to_dict()) for d, r in zip(documents, records, strict=True))
+    predictions = predictions_from_records(named)
+    if pred_out:
+        Path(pred_out).write_text("".join(json.dumps(p) + "\n" for p in predictions), encoding="utf-8")
+    metrics = score(gold, predictions)
+    click.echo(json.dumps(metrics, indent=2) if as_json else format_table(metrics))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--repeat", default=1, show_default=True, help="Runs of each side; the best is kept.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@model_option
+@handle_errors
+def bench(paths: tuple[str, ...], repeat: int, as_json: bool, model: str | None) -> None:
+    """Throughput of the full analysis next to raw spaCy nlp.pipe, same model, same run."""
+    from onrecord.bench import format_report, run_bench
+
+    report = run_bench(list(paths), settings=Settings.from_env(model=model), repeat=repeat)
+    click.echo(json.dumps(report, indent=2) if as_json else format_report(report))
+
+
+if __name__ == "__main__":
+    main()

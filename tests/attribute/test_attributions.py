@@ -1,0 +1,114 @@
+"""Attribution rules on hand-written sentences: one test per construction the rules must handle."""
+
+from __future__ import annotations
+
+import pytest
+
+from onrecord.record import Article
+
+
+def only(article: Article, top_level: bool = True):
+    found = [a for a in article.attributions if not (top_level and a.parent)]
+    assert len(found) == 1, [(a.source and a.source.name, a.content.text) for a in found]
+    return found[0]
+
+
+def source_text(attribution) -> str | None:
+    return attribution.source.mention.text if attribution.source and attribution.source.mention else None
+
+
+def test_split_quote_around_cue_is_one_attribution(analyze):
+    text = "“The harbour stays ours,” the mayor said on Monday. “We will not sell it for a promise.”"
+    a = only(analyze(text))
+    assert a.type == "direct"
+    assert a.content.text.startswith("“The harbour") and a.content.text.endswith("promise.”")
+    assert len(a.content.segments) == 2
+    assert source_text(a) == "the mayor"
+    assert a.cue.lemma == "say"
+
+
+def test_quote_running_over_paragraphs(analyze):
+    text = (
+        "“The first part of what I want to say is long,” said Ilse Brandt.\n"
+        "“And the second part continues the same speech without a new cue.”\n"
+        "The committee adjourned."
+    )
+    a = only(analyze(text))
+    assert "second part" in a.content.text
+    assert a.source.name == "Ilse Brandt"
+
+
+def test_mixed_quote_fragment_is_not_separate(analyze):
+    text = "The minister urged the rebels to accept a “fair and final settlement,” the government said."
+    article = analyze(text)
+    top = [a for a in article.attributions if not a.parent]
+    assert len(top) == 1
+    assert top[0].type == "mixed"
+    assert source_text(top[0]) == "the government"
+    assert "fair and final settlement" in top[0].content.text
+
+
+def test_scare_quotes_are_not_attributions(analyze):
+    article = analyze("The so-called “reform” passed the chamber after a long night of debate.")
+    assert article.attributions == []
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "content_word"),
+    [
+        ("The mayor said that the bridge would reopen in May.", "The mayor", "bridge"),
+        ("Karl Weiss told reporters that the budget was balanced.", "Karl Weiss", "budget"),
+        ("The bridge will reopen in May, the mayor said.", "the mayor", "bridge"),
+        ("The bridge will reopen in May, according to city officials.", "city officials", "bridge"),
+        ("The council said in a statement that it would appeal.", "The council", "appeal"),
+        ("Economists warned the slowdown could last a year.", "Economists", "slowdown"),
+        ("She believes the treaty is doomed.", "She", "treaty"),
+    ],
+)
+def test_indirect_speech(analyze, text, source, content_word):
+    a = only(analyze(text))
+    assert a.type == "indirect"
+    assert source_text(a) == source
+    assert content_word in a.content.text
+    assert a.cue is not None and a.cue.text not in a.content.text
+
+
+def test_colon_introduced_quote(analyze):
+    text = "The spokesman put it plainly: “Nobody here has agreed to anything at all.”"
+    a = only(analyze(text))
+    assert "Nobody here" in a.content.text
+    assert source_text(a) == "The spokesman"
+
+
+def test_dash_signed_quote(analyze):
+    text = "“The debate changed my mind about the whole campaign.” ― Rosa Feld\n"
+    a = only(analyze(text))
+    assert a.source.name == "Rosa Feld"
+    assert a.cue.text == "―"
+
+
+def test_transcript_label(analyze):
+    text = "HARTMANN: We never saw the report before it was published.\n"
+    a = only(analyze(text))
+    assert source_text(a) == "HARTMANN"
+    assert a.content.text.startswith("We never saw")
+
+
+def test_photo_caption_label_is_not_a_speaker(analyze):
+    assert analyze("Photo: The harbour at dawn, seen from the lighthouse.\n").attributions == []
+
+
+def test_nested_report_has_parent(analyze):
+    text = "The ministry said the envoy had told Lorren the offer was final."
+    article = analyze(text)
+    outer = [a for a in article.attributions if a.parent is None]
+    inner = [a for a in article.attributions if a.parent is not None]
+    assert len(outer) == 1 and len(inner) == 1
+    assert inner[0].parent == outer[0].id
+    assert source_text(inner[0]) == "the envoy"
+
+
+def test_object_and_infinitive_content(analyze):
+    a = only(analyze("The union urged its members to reject the offer."))
+    assert a.content.text == "its members to reject the offer"
+    assert source_text(a) == "The union"
