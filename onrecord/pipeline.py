@@ -107,6 +107,7 @@ def build_record(prep: Prepared, found: list[Found]) -> Article:
                 content=content,
                 cue=cue,
                 source=source,
+                via=[Source(mention=span(m), name=n) for m, n in item.via],
                 parent=ids.get(id(item.parent)) if item.parent is not None else None,
                 confidence=round(item.confidence, 3),
             )

@@ -16,6 +16,7 @@ from onrecord.errors import InputError
 from onrecord.record import Meta
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
+MIN_ARTICLE_WORDS = 5  # what trafilatura finds in a page of navigation only is a word or two
 _HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<article|<div|<p[ >])", re.I)
 
 
@@ -66,7 +67,7 @@ def from_html(html: str, name: str) -> Document:
         html, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
     )
     text = getattr(extracted, "text", None) if extracted is not None else None
-    if not text or not text.strip():
+    if not text or len(text.split()) < MIN_ARTICLE_WORDS:
         raise InputError(f"{name}: no article text found in this HTML")
     author = getattr(extracted, "author", None) or ""
     meta = Meta(

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Token
 from onrecord.attribute import frames
 from onrecord.attribute.found import Found
 from onrecord.attribute.labels import find_labels
-from onrecord.attribute.lexicon import cue_frames, frame_precision
+from onrecord.attribute.lexicon import cue_frames, frame_precision, outlets
 from onrecord.attribute.names import display_name
 from onrecord.attribute.quotes import Quote, find_quotes
 
@@ -43,10 +43,76 @@ def find_attributions(doc: Doc) -> list[Found]:
     found = [f for token in doc if (f := _match_cue(doc, token, quotes)) is not None]
     found.extend(_unclaimed(find_labels(doc), found))
     found = _attach_quotes(doc, found, quotes.quotes)
+    found = _fold_relays(doc, found)
     for item in found:
         item.type = _classify(item, quotes)
     _nest(found)
+    found = _promote_through_outlets(found)
     return found
+
+
+def _fold_relays(doc: Doc, found: list[Found]) -> list[Found]:
+    """ "…, the government said, Reuters reported.": the parser hands the content to the last cue and
+    makes "Reuters reported" the content of "said".  When an attribution's whole content is another
+    one's source and cue, the first speaker takes the content and the other becomes its relay."""
+    by_cue = {f.cue: f for f in found if f.cue and f.source}
+    dropped: set[int] = set()
+    for item in found:
+        if len(item.content) != 1 or item.source is None:
+            continue
+        start, end = item.content[0]
+        relay = next(
+            (
+                r
+                for c, r in by_cue.items()
+                if r is not item and start <= c[0] < end and _only_source_and_cue(doc, r, start, end)
+            ),
+            None,
+        )
+        if relay is None or not relay.content:
+            continue
+        item.content = relay.content
+        item.via = [(relay.source, relay.name), *relay.via]
+        dropped.add(id(relay))
+    return [f for f in found if id(f) not in dropped]
+
+
+def _promote_through_outlets(found: list[Found]) -> list[Found]:
+    """ "X said Y, Reuters reported" / "…, according to Reuters": when an outlet's report wraps one
+    nested attribution that carries most of its content, the nested speaker is the source and the
+    outlet its relay."""
+    dropped: set[int] = set()
+    for outer in found:
+        if outer.parent is not None or outer.name.lower().removeprefix("the ") not in _outlet_names():
+            continue
+        inner = [f for f in found if f.parent is outer]
+        if len(inner) != 1:
+            continue
+        child = inner[0]
+        covered = sum(e - s for s, e in child.content)
+        if covered < 0.5 * sum(e - s for s, e in outer.content):
+            continue
+        child.parent = outer.parent
+        child.via = [*child.via, (outer.source, outer.name), *outer.via] if outer.source else child.via
+        for f in found:
+            if f.parent is outer:
+                f.parent = child
+        dropped.add(id(outer))
+    return [f for f in found if id(f) not in dropped]
+
+
+def _outlet_names() -> frozenset[str]:
+    return frozenset(name.removeprefix("the ") for name in outlets())
+
+
+def _only_source_and_cue(doc: Doc, relay: Found, start: int, end: int) -> bool:
+    """The span [start, end) holds the relay's source and cue and nothing else but punctuation."""
+    rest = doc.text[start:end]
+    for seg in sorted([relay.source, relay.cue], reverse=True):
+        if not (start <= seg[0] and seg[1] <= end):
+            return False
+        rest = rest[: seg[0] - start] + rest[seg[1] - start :]
+    return not rest.strip(" ,.;:\n")
 
 
 def _unclaimed(candidates: list[Found], found: list[Found]) -> list[Found]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 Segment = tuple[int, int]
 
@@ -24,6 +24,7 @@ class Found:
     confidence: float = 1.0
     head: int = -1  # token index of the cue head, for later stages (nesting, relays)
     parent: Found | None = None  # the attribution whose content reports this one
+    via: list[tuple[Segment, str]] = field(default_factory=list)  # relays, nearest first
 
     @property
     def start(self) -> int:

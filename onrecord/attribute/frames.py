@@ -83,6 +83,9 @@ def source_range(doc: Doc, token: Token | None, cue: Token) -> Range | None:
             end = relcl.left_edge.i if relcl is not None else cue.i
         else:
             start = cue.i + 1
+    addressee = next((c for c in token.rights if c.dep_ == "prep" and c.lower_ == "to"), None)
+    if addressee is not None and token.head.i < token.i:
+        end = min(end, addressee.i)  # "said one diplomat to Reuters": Reuters is the addressee
     return trim(doc, start, end)
 
 

@@ -42,3 +42,9 @@ def frame_precision() -> dict[tuple[str, str], float]:
             if precision >= 0:
                 table[(parts[0], frame)] = precision
     return table
+
+
+@lru_cache(maxsize=1)
+def outlets() -> frozenset[str]:
+    """Lower-cased names of news outlets and wires, which relay rather than originate statements."""
+    return frozenset(line.strip().lower() for line in _lines("outlets.txt"))

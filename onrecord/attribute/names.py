@@ -19,4 +19,4 @@ def display_name(doc: Doc, rng: tuple[int, int]) -> str:
             end = child.right_edge.i + 1
         else:
             break
-    return doc[span.start : end].text.strip(" ,")
+    return doc[span.start : min(end, span.end)].text.strip(" ,")

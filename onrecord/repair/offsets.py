@@ -28,7 +28,7 @@ class OffsetMap:
     inside an inserted space still lands on a real input boundary.
     """
 
-    __slots__ = ("_out_starts", "_edits")
+    __slots__ = ("_edits", "_out_starts")
 
     def __init__(self, edits: list[tuple[int, int, int, int]]) -> None:
         # (out_start, out_len, in_start, in_len) for each edit, sorted by position.
