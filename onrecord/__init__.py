@@ -1,9 +1,9 @@
 """onrecord: who said what, to whom, when, and according to whom — as a checkable record.
 
-    >>> import onrecord
-    >>> article = onrecord.analyze("“We will not back down,” the mayor said on Monday.")
-    >>> article.attributions[0].source.name
-    'the mayor'
+>>> import onrecord
+>>> article = onrecord.analyze("“We will not back down,” the mayor said on Monday.")
+>>> article.attributions[0].source.name
+'the mayor'
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
