@@ -86,12 +86,11 @@ def _promote_through_outlets(found: list[Found]) -> list[Found]:
         if outer.parent is not None or outer.name.lower().removeprefix("the ") not in _outlet_names():
             continue
         inner = [f for f in found if f.parent is outer]
-        if len(inner) != 1:
+        if not inner:
             continue
-        child = inner[0]
-        covered = sum(e - s for s, e in child.content)
-        if covered < 0.5 * sum(e - s for s, e in outer.content):
-            continue
+        child = max(inner, key=_extent)
+        if _extent(child) < 0.85 * (outer.end - outer.start):
+            continue  # the nested report is only part of what the outlet says
         child.parent = outer.parent
         child.via = [*child.via, (outer.source, outer.name), *outer.via] if outer.source else child.via
         for f in found:
@@ -99,6 +98,12 @@ def _promote_through_outlets(found: list[Found]) -> list[Found]:
                 f.parent = child
         dropped.add(id(outer))
     return [f for f in found if id(f) not in dropped]
+
+
+def _extent(item: Found) -> int:
+    """Characters from the first to the last of an attribution's content, source and cue."""
+    spans = [*item.content, *(s for s in (item.source, item.cue) if s)]
+    return max(e for _, e in spans) - min(s for s, _ in spans)
 
 
 def _outlet_names() -> frozenset[str]:

@@ -1,0 +1,65 @@
+"""The motivating damaged article (../shared/seed): every quote and reported statement found, with
+offsets into the unrepaired input.  Checked by general properties, never by its names or sentences."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from onrecord.attribute.quotes import find_quotes
+from tests.conftest import needs_shared
+
+REPORTING = re.compile(r"\b(said|says|told|added|according to|reported|urged|cautioned|believed)\b")
+
+
+@pytest.fixture(scope="module")
+def seed(analyze):
+    text = needs_shared("seed", "seed-article.txt").read_text(encoding="utf-8")
+    return text, analyze(text, published="2024-11-15")
+
+
+def covered(article, start: int, end: int) -> bool:
+    return any(a.content.start < end and start < a.content.end for a in article.attributions)
+
+
+def test_every_quotation_of_five_words_or_more_is_attributed(seed):
+    text, article = seed
+    for quote in find_quotes(text):
+        if len(text[quote.inner_start : quote.inner_end].split()) >= 5:
+            assert covered(article, quote.inner_start, quote.inner_end), text[quote.start : quote.end]
+
+
+def test_every_reporting_sentence_yields_an_attribution(seed):
+    text, article = seed
+    cues = [(a.cue.start, a.cue.end) for a in article.attributions if a.cue]
+    # A relay ("…, Reuters reported") is recorded in `via`; its verb sits right beside that mention.
+    cues += [
+        (v.mention.start - 16, v.mention.end + 16) for a in article.attributions for v in a.via if v.mention
+    ]
+    body = text[: article.boilerplate[0].start] if article.boilerplate else text
+    for match in REPORTING.finditer(body):
+        assert any(s <= match.start() < e or abs(s - match.start()) < 3 for s, e in cues), body[
+            max(0, match.start() - 60) : match.end() + 20
+        ]
+
+
+def test_offsets_index_the_unrepaired_input(seed):
+    text, article = seed
+    assert article.text == text
+    assert article.repairs, "the glued words of the seed should be repaired"
+    for repair in article.repairs:
+        assert text[repair.start : repair.end] == repair.original
+        assert " " in repair.replacement
+    for a in article.attributions:
+        assert text[a.content.start : a.content.end] == a.content.text
+        if a.source and a.source.mention:
+            assert text[a.source.mention.start : a.source.mention.end] == a.source.mention.text
+
+
+def test_boilerplate_is_set_aside(seed):
+    text, article = seed
+    assert article.boilerplate
+    tail = text[article.boilerplate[0].start :]
+    assert "©" in tail
+    assert not any(a.content.start >= article.boilerplate[0].start for a in article.attributions)
