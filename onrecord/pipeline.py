@@ -8,12 +8,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from spacy.tokens import Doc
+
 from onrecord.attribute import find_attributions
 from onrecord.attribute.found import Found
 from onrecord.nlp import load
 from onrecord.read import Document, from_bytes
-from onrecord.record import Article, Attribution, Content, Cue, Meta, Source, Span
+from onrecord.record import Article, Attribution, Content, Cue, Entity, Meta, Source, Span, TimeSpan
 from onrecord.repair import Repaired, repair
+from onrecord.resolve import Resolution, Speaker, resolve
+from onrecord.resolve.dates import TimeExpression
 from onrecord.settings import Settings
 
 
@@ -49,7 +53,9 @@ def analyze_many(
     prepared = (prepare(_as_document(item, html), published=published, publisher=publisher) for item in items)
     pairs = nlp.pipe(((p.repaired.text, p) for p in prepared), as_tuples=True, batch_size=settings.batch_size)
     for doc, prep in pairs:
-        yield build_record(prep, find_attributions(doc))
+        found = find_attributions(doc)
+        resolution = resolve(doc, found, prep.meta.published)
+        yield build_record(prep, found, resolution, doc)
 
 
 def analyze(
@@ -72,50 +78,85 @@ def _as_document(item: str | Document, html: bool) -> Document:
     return Document(name="input", text=item)
 
 
-def build_record(prep: Prepared, found: list[Found]) -> Article:
+class _Mapper:
+    """Analysis-text spans → input-text record spans (the only place the two systems meet)."""
+
+    def __init__(self, prep: Prepared) -> None:
+        self.text = prep.document.text
+        self.to_input = prep.repaired.offsets.span_to_input
+
+    def span(self, segment: tuple[int, int]) -> Span:
+        start, end = self.to_input(*segment)
+        return Span(start, end, self.text[start:end])
+
+    def source(self, speaker: Speaker | None) -> Source | None:
+        if speaker is None:
+            return None
+        return Source(
+            mention=self.span(speaker.mention) if speaker.mention else None,
+            name=speaker.name,
+            entity=speaker.entity,
+            kind=speaker.kind,  # type: ignore[arg-type]
+            anonymous=speaker.anonymous,
+            affiliation=speaker.affiliation,
+            key=speaker.key,
+        )
+
+    def time(self, expression: TimeExpression | None) -> TimeSpan | None:
+        if expression is None:
+            return None
+        s = self.span((expression.start, expression.end))
+        return TimeSpan(s.start, s.end, s.text, expression.value, expression.granularity, expression.kind)
+
+
+def build_record(prep: Prepared, found: list[Found], resolution: Resolution, doc: Doc) -> Article:
     """Map every span back to the input text and assemble the public record."""
-    text = prep.document.text
-    to_input = prep.repaired.offsets.span_to_input
-
-    def span(segment: tuple[int, int]) -> Span:
-        start, end = to_input(*segment)
-        return Span(start, end, text[start:end])
-
+    mapper = _Mapper(prep)
     ordered = sorted(found, key=lambda f: (f.start, f.end))
     ids = {id(item): f"a{number}" for number, item in enumerate(ordered, start=1)}
-    attributions = []
-    for item in ordered:
-        segments = [span(s) for s in item.content]
-        first, last = segments[0], segments[-1]
-        content = Content(
-            first.start,
-            last.end,
-            text[first.start : last.end],
-            segments if len(segments) > 1 else [],
+    attributions = [_attribution(mapper, item, ids) for item in ordered]
+    entities = [
+        Entity(
+            id=e.id,
+            name=e.name,
+            type=e.type,
+            mentions=[mapper.span((doc[s].idx, doc[t - 1].idx + len(doc[t - 1]))) for s, t in e.mentions],
+            roles=e.roles,
+            key=e.key,
         )
-        cue = None
-        if item.cue is not None:
-            c = span(item.cue)
-            cue = Cue(c.start, c.end, c.text, item.cue_lemma)
-        source = None
-        if item.source is not None or item.name:
-            source = Source(mention=span(item.source) if item.source else None, name=item.name)
-        attributions.append(
-            Attribution(
-                id=ids[id(item)],
-                type=item.type,  # type: ignore[arg-type]
-                content=content,
-                cue=cue,
-                source=source,
-                via=[Source(mention=span(m), name=n) for m, n in item.via],
-                parent=ids.get(id(item.parent)) if item.parent is not None else None,
-                confidence=round(item.confidence, 3),
-            )
-        )
+        for e in resolution.entities
+    ]
     return Article(
-        text=text,
+        text=mapper.text,
         meta=prep.meta,
         repairs=prep.repaired.repairs,
         boilerplate=prep.repaired.boilerplate,
+        entities=entities,
         attributions=attributions,
+        dates=[t for t in (mapper.time(d) for d in resolution.dates) if t is not None],
+    )
+
+
+def _attribution(mapper: _Mapper, item: Found, ids: dict[int, str]) -> Attribution:
+    segments = [mapper.span(s) for s in item.content]
+    first, last = segments[0], segments[-1]
+    content = Content(first.start, last.end, mapper.text[first.start : last.end], segments if len(segments) > 1 else [])
+    cue = None
+    if item.cue is not None:
+        c = mapper.span(item.cue)
+        cue = Cue(c.start, c.end, c.text, item.cue_lemma)
+    source = mapper.source(item.speaker)
+    if source is None and item.name:
+        source = Source(mention=None, name=item.name)
+    return Attribution(
+        id=ids[id(item)],
+        type=item.type,  # type: ignore[arg-type]
+        content=content,
+        cue=cue,
+        source=source,
+        via=[s for s in (mapper.source(r) for r in item.relays) if s is not None],
+        parent=ids.get(id(item.parent)) if item.parent is not None else None,
+        confidence=round(item.confidence, 3),
+        to=mapper.source(item.to),
+        time=mapper.time(item.time),
     )

@@ -39,11 +39,25 @@ class Cue(Span):
 
 @dataclass(slots=True)
 class Source:
+    """Who: `name` is canonical for entities, the descriptor for unnamed sources; `key` is the
+    cross-article speaker identity (kind + folded name, variant spellings unified)."""
+
     mention: Span | None
     name: str
     entity: str | None = None
     kind: SourceKind | None = None
     anonymous: bool | None = None
+    affiliation: str | None = None
+    key: str | None = None
+
+
+@dataclass(slots=True)
+class TimeSpan(Span):
+    """A time expression: `value` is ISO (2024-11-15, 2022-12, 2024-W46) or an ISO duration (P2Y)."""
+
+    value: str | None = None
+    granularity: str | None = None
+    kind: str = "date"
 
 
 @dataclass(slots=True)
@@ -56,6 +70,8 @@ class Attribution:
     via: list[Source] = field(default_factory=list)
     parent: str | None = None
     confidence: float = 1.0
+    to: Source | None = None
+    time: TimeSpan | None = None
 
 
 @dataclass(slots=True)
@@ -64,6 +80,8 @@ class Entity:
     name: str
     type: str
     mentions: list[Span] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    key: str | None = None
 
 
 @dataclass(slots=True)
@@ -97,6 +115,7 @@ class Article:
     boilerplate: list[Boilerplate] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     attributions: list[Attribution] = field(default_factory=list)
+    dates: list[TimeSpan] = field(default_factory=list)
     schema: str = SCHEMA
 
     def to_dict(self) -> dict[str, Any]:
@@ -118,6 +137,7 @@ class Article:
             boilerplate=[Boilerplate(**b) for b in data.get("boilerplate", [])],
             entities=[_entity(e) for e in data.get("entities", [])],
             attributions=[_attribution(a) for a in data.get("attributions", [])],
+            dates=[_time(d) for d in data.get("dates", [])],
         )
 
 
@@ -134,11 +154,27 @@ def _source(data: dict[str, Any] | None) -> Source | None:
         entity=data.get("entity"),
         kind=data.get("kind"),
         anonymous=data.get("anonymous"),
+        affiliation=data.get("affiliation"),
+        key=data.get("key"),
+    )
+
+
+def _time(data: dict[str, Any] | None) -> TimeSpan | None:
+    if data is None:
+        return None
+    return TimeSpan(
+        data["start"],
+        data["end"],
+        data["text"],
+        data.get("value"),
+        data.get("granularity"),
+        data.get("kind", "date"),
     )
 
 
 def _entity(data: dict[str, Any]) -> Entity:
-    return Entity(data["id"], data["name"], data["type"], [Span(**m) for m in data["mentions"]])
+    mentions = [Span(**m) for m in data["mentions"]]
+    return Entity(data["id"], data["name"], data["type"], mentions, list(data.get("roles", [])), data.get("key"))
 
 
 def _attribution(data: dict[str, Any]) -> Attribution:
@@ -158,4 +194,6 @@ def _attribution(data: dict[str, Any]) -> Attribution:
         via=[s for s in (_source(v) for v in data.get("via", [])) if s is not None],
         parent=data.get("parent"),
         confidence=data.get("confidence", 1.0),
+        to=_source(data.get("to")),
+        time=_time(data.get("time")),
     )

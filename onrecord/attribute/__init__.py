@@ -48,6 +48,7 @@ def find_attributions(doc: Doc) -> list[Found]:
         item.type = _classify(item, quotes)
     _nest(found)
     found = _promote_through_outlets(found)
+    found = _fold_trailing_according(found)
     return found
 
 
@@ -83,7 +84,8 @@ def _promote_through_outlets(found: list[Found]) -> list[Found]:
     outlet its relay."""
     dropped: set[int] = set()
     for outer in found:
-        if outer.parent is not None or outer.name.lower().removeprefix("the ") not in _outlet_names():
+        relaying = outer.cue_lemma == "report" or outer.name.lower().removeprefix("the ") in _outlet_names()
+        if outer.parent is not None or not relaying:
             continue
         inner = [f for f in found if f.parent is outer]
         if not inner:
@@ -97,6 +99,27 @@ def _promote_through_outlets(found: list[Found]) -> list[Found]:
             if f.parent is outer:
                 f.parent = child
         dropped.add(id(outer))
+    return [f for f in found if id(f) not in dropped]
+
+
+def _fold_trailing_according(found: list[Found]) -> list[Found]:
+    """ "Officials said the talks could resume, according to Baltic Wire": an 'according to' nested
+    at the end of another attribution's content names who passed that statement on."""
+    dropped: set[int] = set()
+    for inner in found:
+        outer = inner.parent
+        if outer is None or inner.cue_lemma != "according to" or inner.source is None or len(outer.content) != 1:
+            continue
+        start, end = outer.content[0]
+        if inner.source[1] < end - 2 or inner.start > start + 2:
+            continue  # not a trailing "…, according to X" covering the rest of the content
+        outer.content = [(start, min(end, inner.cue[0]))] if inner.cue else outer.content
+        outer.content = [(outer.content[0][0], max(inner.end, outer.content[0][0] + 1))]
+        outer.via = [*outer.via, (inner.source, inner.name), *inner.via]
+        for f in found:
+            if f.parent is inner:
+                f.parent = outer
+        dropped.add(id(inner))
     return [f for f in found if id(f) not in dropped]
 
 
@@ -228,7 +251,15 @@ def _attach_quotes(doc: Doc, found: list[Found], quotes: list[Quote]) -> list[Fo
             _extend(previous, span)
         elif previous is not None:
             found.append(
-                Found(content=[span], cue=None, cue_lemma="", source=None, name=previous.name, confidence=0.6)
+                Found(
+                    content=[span],
+                    cue=None,
+                    cue_lemma="",
+                    source=None,
+                    name=previous.name,
+                    confidence=0.6,
+                    continues=previous,
+                )
             )
     kept = [f for f in found if f.content]
     kept.sort(key=lambda f: (f.start, f.end))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 Segment = tuple[int, int]
 
@@ -25,6 +26,12 @@ class Found:
     head: int = -1  # token index of the cue head, for later stages (nesting, relays)
     parent: Found | None = None  # the attribution whose content reports this one
     via: list[tuple[Segment, str]] = field(default_factory=list)  # relays, nearest first
+    continues: Found | None = None  # a quote without a cue of its own goes on from this attribution
+    # Filled in by onrecord.resolve: resolved source, relays and addressee, and the reporting time.
+    speaker: Any = None
+    relays: list[Any] = field(default_factory=list)
+    to: Any = None
+    time: Any = None
 
     @property
     def start(self) -> int:

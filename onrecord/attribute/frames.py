@@ -52,10 +52,10 @@ def subject(verb: Token) -> Token | None:
                 return child
         if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return verb.head
-        if verb.dep_ in _INHERIT and verb.head is not verb:
+        if verb.dep_ in _INHERIT and verb.head.i != verb.i:
             verb = verb.head
             continue
-        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head is not verb.head:
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.i != verb.head.i:
             verb = verb.head.head
             continue
         return None
@@ -99,10 +99,27 @@ def clause_content(doc: Doc, cue: Token) -> Range | None:
         if start <= cue.i < end:
             start, end = without((start, end), (cue.i, cue.i + 1), best.i)
         return trim(doc, start, end)
+    statement = _statement_clause(cue)
+    if statement is not None:
+        return trim(doc, *subtree_range(statement))
     if cue.dep_ == "parataxis" or (cue.dep_ == "ccomp" and cue.i > cue.head.i and _is_tail(cue)):
         head = cue.head
         rng = without(subtree_range(head), subtree_range(cue), head.i)
         return trim(doc, *rng)
+    return None
+
+
+def _statement_clause(cue: Token) -> Token | None:
+    """ "said in a statement that …": the parser hangs the that-clause on 'statement'."""
+    for prep in cue.children:
+        if prep.dep_ != "prep":
+            continue
+        for pobj in prep.children:
+            for clause in pobj.children:
+                if clause.dep_ in ("acl", "relcl", "ccomp") and any(
+                    m.dep_ == "mark" and m.lower_ == "that" for m in clause.children
+                ):
+                    return clause
     return None
 
 
@@ -182,11 +199,12 @@ def according_to(doc: Doc, token: Token) -> tuple[Range, Range, Range] | None:
     if pobj is None:
         return None
     source = trim(doc, *subtree_range(pobj))
-    head = token.head if token.head is not token else token
+    head = token.head
+    is_root = head.i == token.i
     phrase = (token.i, max(to.right_edge.i, token.right_edge.i) + 1)
     sent = token.sent
-    outer = (sent.start, sent.end) if head is token else subtree_range(head)
-    content = trim(doc, *without(outer, phrase, head.i if head is not token else sent.start))
+    outer = (sent.start, sent.end) if is_root else subtree_range(head)
+    content = trim(doc, *without(outer, phrase, sent.start if is_root else head.i))
     if content is None or source is None:
         return None
     return content, source, (token.i, to.i + 1)

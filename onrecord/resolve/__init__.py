@@ -1,0 +1,135 @@
+"""Who exactly, to whom, and when: resolution of the attributions found on one parsed article.
+
+`resolve(doc, found, published)` fills each `Found` with its resolved speaker, relays, addressee and
+reporting time, and returns the article's entities and time expressions.  It only reads the parse;
+everything it needs from the text is already in the `Doc`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.tokens import Doc, Token
+
+from onrecord.attribute.found import Found
+from onrecord.attribute.lexicon import outlets
+from onrecord.resolve.dates import TimeExpression, normalise
+from onrecord.resolve.entities import Entity, build_entities
+from onrecord.resolve.speakers import Speaker, SpeakerResolver
+
+__all__ = ["Resolution", "Speaker", "resolve"]
+
+_ADDRESSEE_VERBS = {"tell", "inform", "assure", "remind", "brief", "warn", "write", "say", "explain", "add"}
+_TIME_LINKS = ("prep", "pobj", "npadvmod", "tmod", "compound", "amod", "poss")
+
+
+@dataclass(slots=True)
+class Resolution:
+    entities: list[Entity]
+    dates: list[TimeExpression]
+
+
+def resolve(doc: Doc, found: list[Found], published: str | None = None) -> Resolution:
+    table = build_entities(doc)
+    resolver = SpeakerResolver(doc, table)
+    when = _parse_date(published)
+    dates = [normalise(ent, when) for ent in doc.ents if ent.label_ in ("DATE", "TIME")]
+    for item in sorted(found, key=lambda f: f.source[0] if f.source else f.start):
+        item.speaker = resolver.resolve(item.source, item.name)
+    for item in found:
+        item.relays = [r for r in (resolver.resolve(seg, name) for seg, name in item.via) if r is not None]
+    relays = _relaying_names(found)
+    for item in found:
+        if item.speaker is None and item.continues is not None and item.continues.speaker is not None:
+            previous = item.continues.speaker
+            item.speaker = Speaker(
+                None,
+                previous.name,
+                previous.entity,
+                previous.kind,
+                previous.anonymous,
+                previous.affiliation,
+                previous.key,
+                previous.head,
+            )
+        item.to = _addressee(doc, item, resolver)
+        if (
+            item.to is not None
+            and item.to.name.lower() in relays
+            and not any(r.name == item.to.name for r in item.relays)
+        ):
+            item.relays.insert(0, item.to)
+        item.time = _reporting_time(doc, item, dates)
+    return Resolution(table.entities, dates)
+
+
+def _parse_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _relaying_names(found: list[Found]) -> set[str]:
+    """Who passes statements on in this article: known outlets, plus anyone the article shows
+    relaying ("…, Baltic Wire reported", "according to Baltic Wire" at the end of a report)."""
+    names = {o.removeprefix("the ") for o in outlets()} | set(outlets())
+    for item in found:
+        names.update(r.name.lower() for r in item.relays)
+        if item.cue_lemma == "report" and item.speaker is not None:
+            names.add(item.speaker.name.lower())
+    return names
+
+
+def _addressee(doc: Doc, item: Found, resolver: SpeakerResolver) -> Speaker | None:
+    """'told Reuters that …', 'said to reporters', '…, said one diplomat to Reuters'."""
+    if item.head < 0 or item.cue is None:
+        return None
+    cue = doc[item.head]
+    if cue.lemma_.lower() not in _ADDRESSEE_VERBS:
+        return None
+    content = (item.start, item.end)
+    candidates: list[Token] = [c for c in cue.children if c.dep_ in ("dative", "dobj") and cue.lemma_ != "say"]
+    holders = [cue, *(c for c in cue.children if c.dep_ in ("nsubj",) and c.i > cue.i)]
+    for holder in holders:
+        for child in holder.children:
+            if child.dep_ == "prep" and child.lower_ == "to":
+                candidates.extend(g for g in child.children if g.dep_ == "pobj")
+    for token in candidates:
+        span = doc[token.left_edge.i : token.right_edge.i + 1]
+        if content[0] <= span.start_char < content[1]:
+            continue
+        return resolver.resolve((span.start_char, span.end_char))
+    return None
+
+
+def _reporting_time(doc: Doc, item: Found, dates: list[TimeExpression]) -> TimeExpression | None:
+    """A time expression hanging off the cue ('said on Friday', 'in his evening address')."""
+    if item.head < 0:
+        return None
+    cue = doc[item.head]
+    for expression in dates:
+        if item.start <= expression.start < item.end:
+            continue
+        span = doc.char_span(expression.start, expression.end, alignment_mode="expand")
+        if span is None:
+            continue
+        node = span.root
+        for _ in range(4):
+            if node.head.i == cue.i and node.dep_ in _TIME_LINKS:
+                if node.dep_ == "prep":
+                    phrase = doc[node.i : node.right_edge.i + 1]
+                    return TimeExpression(
+                        phrase.start_char,
+                        phrase.end_char,
+                        phrase.text,
+                        expression.value,
+                        expression.granularity,
+                        expression.kind,
+                    )
+                return expression
+            if node.dep_ not in _TIME_LINKS or node.head.i == node.i:
+                break
+            node = node.head
+    return None

@@ -1,0 +1,204 @@
+"""The people and organisations of one article: canonical names, roles, and every mention.
+
+Built from spaCy's entities, then corrected by document consistency: the small model tags the same
+surname PERSON in one sentence and GPE in the next; a name that is part of a PERSON anywhere in the
+article is a person everywhere in it.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from onrecord.resolve.lexicon import fold, organization_names, speaker_key, titles
+
+_POSSESSIVE = ("'s", "’s", "'", "’")
+_ORG_LABELS = ("ORG",)
+_PLACE_LABELS = ("GPE", "LOC", "FAC")
+_ROLE_MODIFIERS = ("compound", "amod", "nmod", "poss", "nummod", "npadvmod")
+
+
+@dataclass(slots=True)
+class Entity:
+    id: str
+    name: str
+    type: str  # person | organization | place
+    roles: list[str] = field(default_factory=list)
+    mentions: list[tuple[int, int]] = field(default_factory=list)  # token ranges
+    gender: str | None = None  # learnt from the pronouns resolved to it
+
+    @property
+    def key(self) -> str:
+        return speaker_key(self.name, "person" if self.type == "person" else "organization")
+
+
+@dataclass(slots=True)
+class EntityTable:
+    entities: list[Entity]
+    by_token: dict[int, Entity]
+    # Mention starts in text order, for "the most recent person before this pronoun".
+    order: list[tuple[int, Entity]]
+
+    def at(self, head: int) -> Entity | None:
+        """The entity a mention refers to: the one naming its head word ('the Halden port authority'
+        is the authority, not Halden)."""
+        return self.by_token.get(head)
+
+    def before(self, token: int, types: tuple[str, ...]) -> list[Entity]:
+        """Entities of the given types mentioned before `token`, nearest first."""
+        starts = [s for s, _ in self.order]
+        i = bisect_right(starts, token - 1)
+        seen: list[Entity] = []
+        for _, entity in reversed(self.order[:i]):
+            if entity.type in types and entity not in seen:
+                seen.append(entity)
+        return seen
+
+
+def build_entities(doc: Doc) -> EntityTable:
+    people = _people(doc)
+    organizations = _organizations(doc, people)
+    entities = [*people, *organizations]
+    for number, entity in enumerate(sorted(entities, key=lambda e: e.mentions[0][0]), start=1):
+        entity.id = f"e{number}"
+    entities.sort(key=lambda e: int(e.id[1:]))
+    by_token = {i: e for e in entities for s, t in e.mentions for i in range(s, t)}
+    order = sorted((s, e) for e in entities for s, _ in e.mentions)
+    return EntityTable(entities, by_token, order)
+
+
+def _name_tokens(ent: Span) -> list[Token]:
+    """The name proper: no leading titles, no trailing possessive."""
+    tokens = [t for t in ent if t.text not in _POSSESSIVE]
+    while tokens and (tokens[0].lower_ in titles() or tokens[0].lower_.rstrip(".") + "." in titles()):
+        tokens = tokens[1:]
+    while tokens and tokens[-1].text.endswith(_POSSESSIVE) and tokens[-1].text in _POSSESSIVE:
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _people(doc: Doc) -> list[Entity]:
+    mentions: list[list[Token]] = [_name_tokens(e) for e in doc.ents if e.label_ == "PERSON"]
+    mentions = [m for m in mentions if m and all(t.is_alpha or t.text in ".-'’" for t in m)]
+    full = [m for m in mentions if len(m) >= 2]
+    surnames = {fold(m[-1].text) for m in full} | {fold(m[0].text) for m in mentions if len(m) == 1}
+    mentions.extend(_untagged_surnames(doc, surnames, mentions))
+    clusters: dict[str, Entity] = {}
+    last_of: dict[str, list[str]] = {}
+    for tokens in sorted(mentions, key=lambda m: (-len(m), m[0].i)):
+        surname = fold(tokens[-1].text)
+        if len(tokens) >= 2:
+            key = fold(" ".join(t.text for t in tokens))
+            if key not in clusters and not _extends(key, clusters):
+                clusters[key] = Entity("", " ".join(t.text for t in tokens), "person")
+                last_of.setdefault(surname, []).append(key)
+            key = key if key in clusters else _extends(key, clusters) or key
+        else:
+            keys = last_of.get(surname)
+            key = _nearest(keys, clusters, tokens[0].i) if keys else surname
+            if key not in clusters:
+                clusters[key] = Entity("", tokens[0].text, "person")
+                last_of.setdefault(surname, []).append(key)
+        clusters[key].mentions.append((tokens[0].i, tokens[-1].i + 1))
+    for entity in clusters.values():
+        entity.mentions.sort()
+        entity.roles = _roles(doc, entity)
+    return list(clusters.values())
+
+
+def _extends(key: str, clusters: dict[str, Entity]) -> str | None:
+    """'Olaf Scholz' after 'Chancellor Olaf Scholz' was stripped: same words, same cluster."""
+    for existing in clusters:
+        if existing.endswith(" " + key) or key.endswith(" " + existing):
+            return existing
+    return None
+
+
+def _nearest(keys: list[str], clusters: dict[str, Entity], token: int) -> str:
+    """Of several people sharing a surname, the one mentioned most recently before `token`."""
+
+    def last_before(key: str) -> int:
+        starts = [s for s, _ in clusters[key].mentions if s <= token]
+        return max(starts) if starts else -1
+
+    return max(keys, key=last_before)
+
+
+def _untagged_surnames(doc: Doc, surnames: set[str], tagged: list[list[Token]]) -> list[list[Token]]:
+    """Proper nouns spelling a known person's name that the tagger missed or mislabelled."""
+    covered = {t.i for m in tagged for t in m}
+    found = []
+    for token in doc:
+        if token.i in covered or not token.text[:1].isupper() or fold(token.text) not in surnames:
+            continue
+        if token.ent_type_ in ("ORG",) and token.ent_iob_ == "I":
+            continue  # part of a longer organisation name
+        found.append([token])
+    return found
+
+
+def _roles(doc: Doc, entity: Entity) -> list[str]:
+    """Titles and descriptions the article gives this person: 'Ukrainian President', 'the German
+    chancellor' (apposition) — without determiners."""
+    roles: list[str] = []
+    for start, end in entity.mentions:
+        head = doc[start:end].root
+        left = start
+        while left > 0 and doc[left - 1].dep_ in _ROLE_MODIFIERS and doc[left - 1].head.i in range(start - 4, end):
+            previous = doc[left - 1]
+            if previous.text in _POSSESSIVE or previous.pos_ == "DET":
+                break
+            if previous.pos_ == "PUNCT" and previous.text not in ("-", "–"):
+                break
+            left -= 1
+        if left < start:
+            roles.append(doc[left:start].text)
+        for child in head.children:
+            if child.dep_ == "appos" and child.pos_ == "NOUN":
+                words = [t for t in child.subtree if t.dep_ != "det" and not t.is_punct]
+                if 0 < len(words) <= 6:
+                    roles.append(" ".join(t.text for t in words))
+    unique: list[str] = []
+    for role in roles:
+        if role.lower() not in (r.lower() for r in unique):
+            unique.append(role)
+    return unique
+
+
+def _organizations(doc: Doc, people: list[Entity]) -> list[Entity]:
+    person_tokens = {i for p in people for s, e in p.mentions for i in range(s, e)}
+    clusters: dict[str, Entity] = {}
+    for ent in doc.ents:
+        if ent.label_ not in _ORG_LABELS + _PLACE_LABELS or any(t.i in person_tokens for t in ent):
+            continue
+        tokens = [t for t in ent if t.text not in _POSSESSIVE]
+        if tokens and tokens[0].lower_ == "the":
+            tokens = tokens[1:]
+        if not tokens:
+            continue
+        name = " ".join(t.text for t in tokens)
+        kind = "organization" if ent.label_ in _ORG_LABELS else "place"
+        key = fold(name)
+        entity = clusters.setdefault(key, Entity("", name, kind))
+        entity.mentions.append((tokens[0].i, tokens[-1].i + 1))
+    _institution_names(doc, clusters, person_tokens)
+    for entity in clusters.values():
+        entity.mentions.sort()
+    return list(clusters.values())
+
+
+def _institution_names(doc: Doc, clusters: dict[str, Entity], taken: set[int]) -> None:
+    """'the Kremlin', 'the White House': institutions the tagger may not mark."""
+    covered = taken | {i for e in clusters.values() for s, t in e.mentions for i in range(s, t)}
+    for token in doc:
+        if token.i in covered or not token.text[:1].isupper():
+            continue
+        for width in (2, 1):
+            span = doc[token.i : token.i + width]
+            if fold(span.text) in organization_names() and not any(t.i in covered for t in span):
+                entity = clusters.setdefault(fold(span.text), Entity("", span.text, "organization"))
+                entity.mentions.append((span.start, span.end))
+                covered.update(range(span.start, span.end))
+                break

@@ -1,0 +1,72 @@
+"""Rule data for resolution (titles, organisation nouns, anonymity markers, aliases), read once."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+
+
+def _lines(name: str) -> list[str]:
+    text = (DATA / name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def titles() -> frozenset[str]:
+    return frozenset(line.lower() for line in _lines("titles.txt"))
+
+
+@lru_cache(maxsize=1)
+def role_synonyms() -> dict[str, frozenset[str]]:
+    table: dict[str, frozenset[str]] = {}
+    for line in _lines("role_synonyms.tsv"):
+        nominal, _, targets = line.partition("\t")
+        table[nominal.strip()] = frozenset(t.strip() for t in targets.split(",") if t.strip())
+    return table
+
+
+@lru_cache(maxsize=1)
+def organization_nouns() -> frozenset[str]:
+    return frozenset(line.lower() for line in _lines("organization_nouns.txt"))
+
+
+@lru_cache(maxsize=1)
+def organization_names() -> frozenset[str]:
+    return frozenset(line.lower() for line in _lines("organization_names.txt"))
+
+
+@lru_cache(maxsize=1)
+def anonymity() -> tuple[frozenset[str], tuple[str, ...]]:
+    """(head nouns that are anonymous when unnamed, phrases that mark anonymity anywhere)."""
+    heads, phrases = set(), []
+    for line in _lines("anonymous.txt"):
+        if line.startswith("phrase:"):
+            phrases.append(line.removeprefix("phrase:").strip().lower())
+        else:
+            heads.add(line.lower())
+    return frozenset(heads), tuple(phrases)
+
+
+@lru_cache(maxsize=1)
+def aliases() -> dict[str, str]:
+    table = {}
+    for line in _lines("aliases.tsv"):
+        variant, _, canonical = line.partition("\t")
+        table[variant.strip().lower()] = canonical.strip().lower()
+    return table
+
+
+def fold(text: str) -> str:
+    """Lower case without accents or punctuation: the comparable form of a name."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join("".join(c if c.isalnum() else " " for c in kept).split())
+
+
+def speaker_key(name: str, kind: str | None) -> str:
+    """Stable cross-article identity: kind plus the folded name with variant spellings unified."""
+    words = [aliases().get(w, w) for w in fold(name).split()]
+    return f"{kind or 'unknown'}:{' '.join(words)}"

@@ -1,0 +1,301 @@
+"""Who a source mention is: the entity it refers to, its kind, anonymity and affiliation.
+
+Linking order: a named entity inside the mention; a relative pronoun's antecedent; a personal pronoun
+by recency and agreement; a role nominal ("the chancellor", "the German leader") by the roles the
+article gave its people; a definite description repeating an earlier unnamed speaker ("the
+spokesperson").  Whatever stays unlinked is classified from its own words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from onrecord.resolve.entities import Entity, EntityTable
+from onrecord.resolve.lexicon import (
+    anonymity,
+    fold,
+    organization_names,
+    organization_nouns,
+    role_synonyms,
+    speaker_key,
+    titles,
+)
+
+_MALE = {"he", "him", "his", "himself"}
+_FEMALE = {"she", "her", "hers", "herself"}
+_PLURAL = {"they", "them", "their", "themselves"}
+_NEUTER = {"it", "its"}
+_RELATIVE = {"who", "which", "that", "whom"}
+_DETERMINERS = {"a", "an", "the", "this", "that", "these", "those"}
+_AFFILIATION_LABELS = ("NORP", "GPE", "ORG", "LOC")
+
+
+@dataclass(slots=True)
+class Speaker:
+    """A resolved source (or relay, or addressee) in analysis-text character offsets."""
+
+    mention: tuple[int, int] | None
+    name: str
+    entity: str | None = None
+    kind: str | None = None
+    anonymous: bool | None = None
+    affiliation: str | None = None
+    key: str | None = None
+    head: str = ""  # lower-case head noun, to match later definite descriptions
+
+
+class SpeakerResolver:
+    """Resolves mentions in text order, remembering unnamed speakers for later 'the spokesperson'."""
+
+    def __init__(self, doc: Doc, table: EntityTable) -> None:
+        self.doc = doc
+        self.table = table
+        self.unnamed: list[tuple[int, Speaker]] = []
+        self.history: list[tuple[int, Speaker]] = []  # every resolved speaker, in call order
+
+    def resolve(self, segment: tuple[int, int] | None, fallback: str = "") -> Speaker | None:
+        if segment is None:
+            return None
+        span = self.doc.char_span(*segment, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            return Speaker(mention=segment, name=fallback)
+        speaker = self._resolve_span(segment, span, fallback)
+        self.history.append((span.root.i, speaker))
+        return speaker
+
+    def _resolve_span(self, segment: tuple[int, int], span: Span, fallback: str) -> Speaker:
+        head = span.root
+        if head.lower_ in _RELATIVE and head.head.dep_ in ("relcl", "acl") and head.head.head.i < head.i:
+            antecedent = _noun_phrase_head(head.head.head)
+            inner = self.doc[antecedent.left_edge.i : head.i]
+            while len(inner) > 1 and inner[-1].is_punct:
+                inner = inner[:-1]
+            found = self._resolve_span((inner.start_char, inner.end_char), inner, fallback)
+            return _with_mention(found, segment)
+        if head.lower_ in _PLURAL:
+            earlier = self._plural_antecedent(head.i)
+            if earlier is not None:
+                return _with_mention(earlier, segment)
+        entity = self._link(span)
+        if entity is not None:
+            return self._from_entity(segment, entity)
+        return self._describe(segment, span, fallback)
+
+    # --- linking -------------------------------------------------------------------------------
+    def _link(self, span: Span) -> Entity | None:
+        head = span.root
+        entity = self.table.at(head.i)
+        if entity is not None:
+            return entity
+        for child in head.children:
+            if child.dep_ == "appos" and self.table.at(child.i) is not None:
+                return self.table.at(child.i)  # "its chairman, Tomas Brun"
+        lower = head.lower_
+        if lower in _MALE | _FEMALE:
+            return self._pronoun(head, "female" if lower in _FEMALE else "male")
+        if lower in _NEUTER:
+            found = self.table.before(head.i, ("organization", "place"))
+            return found[0] if found else None
+        if head.pos_ == "NOUN":
+            return self._role_nominal(span, head)
+        return None
+
+    def _plural_antecedent(self, token: int) -> Speaker | None:
+        """'they added': the latest plural unnamed speaker or organisation resolved before."""
+        for position, speaker in reversed(self.history):
+            if position >= token:
+                continue
+            plural = speaker.mention is not None and self.doc[position].tag_ in ("NNS", "NNPS")
+            if speaker.kind == "organization" or (speaker.kind == "unnamed" and plural):
+                return speaker
+        return None
+
+    def _pronoun(self, pronoun: Token, gender: str) -> Entity | None:
+        """The most recent person of compatible gender, preferring the subject of earlier clauses."""
+        for person in self.table.before(pronoun.i, ("person",))[:4]:
+            if person.gender not in (None, gender):
+                continue
+            person.gender = gender
+            return person
+        return None
+
+    def _role_nominal(self, span: Span, head: Token) -> Entity | None:
+        noun = head.lemma_.lower()
+        if noun not in titles() and noun not in role_synonyms():
+            return None
+        if not any(t.dep_ in ("det", "poss") for t in head.children):
+            return None
+        targets = role_synonyms().get(noun, frozenset({noun}))
+        modifiers = {fold(t.text) for t in span if t.i != head.i and t.dep_ in ("amod", "compound", "poss")}
+        candidates = [
+            e
+            for e in self.table.entities
+            if e.type == "person" and any(fold(r).split()[-1:] and _holds(r, targets) for r in e.roles)
+        ]
+        if not candidates:
+            return None
+        if modifiers:
+            agreeing = [e for e in candidates if any(_agrees(m, r) for r in e.roles for m in modifiers)]
+            candidates = agreeing or candidates
+        before = [e for e in self.table.before(head.i, ("person",)) if e in candidates]
+        return before[0] if before else candidates[0]
+
+    # --- building speakers ---------------------------------------------------------------------
+    def _from_entity(self, segment: tuple[int, int], entity: Entity) -> Speaker:
+        kind = "person" if entity.type == "person" else "organization"
+        return Speaker(mention=segment, name=entity.name, entity=entity.id, kind=kind, anonymous=False, key=entity.key)
+
+    def _describe(self, segment: tuple[int, int], span: Span, fallback: str) -> Speaker:
+        head = span.root
+        if head.pos_ == "PRON":
+            return Speaker(mention=segment, name=span.text)
+        words = [t for t in span if not (t.i < head.i and t.lower_ in _DETERMINERS)]
+        descriptor = _descriptor(span, head)
+        if head.pos_ == "PROPN" or fold(span.text).removeprefix("the ") in organization_names():
+            kind = "organization" if head.ent_type_ not in ("PERSON",) else "person"
+            name = " ".join(t.text for t in words if t.i <= head.i) or span.text
+            return Speaker(segment, name, kind=kind, anonymous=False, key=speaker_key(name, kind))
+        earlier = self._earlier_unnamed(head)
+        if earlier is not None:
+            return Speaker(
+                segment,
+                earlier.name,
+                earlier.entity,
+                earlier.kind,
+                earlier.anonymous,
+                earlier.affiliation,
+                earlier.key,
+                earlier.head,
+            )
+        if head.lemma_.lower() in organization_nouns() or _compound_org(head):
+            name = descriptor
+            speaker = Speaker(
+                segment,
+                name,
+                kind="organization",
+                anonymous=False,
+                key=speaker_key(name, "organization"),
+                head=head.lemma_.lower(),
+            )
+        else:
+            heads, phrases = anonymity()
+            text = fold(span.text)
+            anonymous = head.lemma_.lower() in heads or any(p in text for p in phrases)
+            affiliation = _affiliation(head)
+            speaker = Speaker(
+                segment,
+                descriptor or fallback,
+                kind="unnamed",
+                anonymous=anonymous,
+                affiliation=affiliation,
+                key=speaker_key(_generic(head), "unnamed"),
+                head=head.lemma_.lower(),
+            )
+        self.unnamed.append((head.i, speaker))
+        return speaker
+
+    def _earlier_unnamed(self, head: Token) -> Speaker | None:
+        """'the spokesperson' after 'a German government spokesperson': the same unnamed speaker."""
+        if not any(t.dep_ == "det" and t.lower_ == "the" for t in head.children):
+            return None
+        noun = head.lemma_.lower()
+        same = role_synonyms().get(noun, frozenset({noun})) | {noun}
+        for position, speaker in reversed(self.unnamed):
+            if position < head.i and speaker.head in same:
+                return speaker
+        return None
+
+
+def _with_mention(speaker: Speaker, segment: tuple[int, int]) -> Speaker:
+    """The same speaker as written at another place (a pronoun or relative pronoun)."""
+    return Speaker(
+        segment,
+        speaker.name,
+        speaker.entity,
+        speaker.kind,
+        speaker.anonymous,
+        speaker.affiliation,
+        speaker.key,
+        speaker.head,
+    )
+
+
+def _noun_phrase_head(token: Token) -> Token:
+    """'sources familiar with the matter, who …': from 'matter' back to the noun the phrase is about."""
+    node = token
+    while (
+        node.dep_ == "pobj"
+        and node.head.dep_ == "prep"
+        and node.head.head.dep_ in ("amod", "acl")
+        and node.head.head.head.pos_ in ("NOUN", "PROPN")
+    ):
+        node = node.head.head.head
+    return node
+
+
+def _holds(role: str, targets: frozenset[str]) -> bool:
+    text = fold(role)
+    return any(text == t or text.endswith(" " + t) or f" {t} " in f" {text} " for t in targets)
+
+
+def _agrees(modifier: str, role: str) -> bool:
+    """'German' agrees with 'German chancellor'; 'Germany' (a possessor) with it too."""
+    role_words = fold(role).split()
+    return any(w[:5] == modifier[:5] for w in role_words) if len(modifier) >= 4 else modifier in role_words
+
+
+def _descriptor(span: Span, head: Token) -> str:
+    """The noun phrase up to its head plus close modifiers, without determiners or relative clauses."""
+    end = head.i + 1
+    for child in head.rights:
+        if child.dep_ in ("prep", "amod", "compound", "acl") and child.i == end and child.lower_ != "to":
+            end = child.right_edge.i + 1
+        else:
+            break
+    end = min(end, span.end)
+    for token in span.doc[head.i : end]:
+        if token.text in (",", ";", "(", "—") or token.lower_ in _RELATIVE:
+            end = token.i
+            break
+    start = span.start
+    while start < head.i and span.doc[start].lower_ in _DETERMINERS:
+        start += 1
+    return span.doc[start:end].text.strip(" ,")
+
+
+def _generic(head: Token) -> str:
+    """Key text for an unnamed source: its affiliation and head noun ('german government official')."""
+    affiliation = _affiliation(head)
+    return f"{affiliation} {head.lemma_}" if affiliation else head.lemma_
+
+
+def _compound_org(head: Token) -> bool:
+    return any(c.dep_ == "compound" and c.lower_ in organization_nouns() for c in head.children) and (
+        head.lemma_.lower() in organization_nouns()
+    )
+
+
+def _affiliation(head: Token) -> str | None:
+    """Who an unnamed source belongs to: 'German government' official, 'Western' diplomat, an
+    official 'at the ministry'."""
+    parts = [
+        t
+        for t in head.lefts
+        if t.dep_ in ("amod", "compound", "nmod")
+        and (t.ent_type_ in _AFFILIATION_LABELS or t.lower_ in organization_nouns() or t.text[:1].isupper())
+    ]
+    if parts:
+        start = min(p.left_edge.i for p in parts)
+        tokens = [t for t in head.doc[start : head.i] if t.dep_ not in ("det", "nummod", "punct")]
+        tokens = [t for t in tokens if t.ent_type_ or t.lower_ in organization_nouns() or t.text[:1].isupper()]
+        if tokens:
+            return " ".join(t.text for t in tokens)
+    for child in head.rights:
+        if child.dep_ == "prep" and child.lower_ in ("at", "from", "of", "in", "with"):
+            obj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if obj is not None and (obj.ent_type_ in _AFFILIATION_LABELS or obj.lemma_.lower() in organization_nouns()):
+                words = [t for t in obj.subtree if t.dep_ != "det"]
+                return " ".join(t.text for t in words)
+    return None
