@@ -171,5 +171,7 @@ def bench(paths: tuple[str, ...], repeat: int, as_json: bool, model: str | None)
     click.echo(json.dumps(report, indent=2) if as_json else format_report(report))
 
 
+main.add_command(__import__("onrecord.web.command", fromlist=["serve"]).serve)  # onrecord serve
+
 if __name__ == "__main__":
     main()

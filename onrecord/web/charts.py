@@ -1,0 +1,113 @@
+"""Small charts as inline SVG, drawn on the server: no script, nothing fetched by the browser.
+
+Every label passes through `escape`; colours come from CSS classes in app.css.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from markupsafe import Markup
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def stacked(parts: Sequence[dict], *, width: int = 300, height: int = 18, label: str = "") -> Markup:
+    """One horizontal bar split into parts ({label, count, kind}); parts with no count are left out."""
+    total = sum(p["count"] for p in parts)
+    if not total:
+        return Markup("")
+    x = 0.0
+    rects = []
+    for p in parts:
+        if not p["count"]:
+            continue
+        w = width * p["count"] / total
+        share = round(100 * p["count"] / total)
+        rects.append(
+            f'<rect class="k-{escape(p["kind"])}" x="{_fmt(x)}" y="0" width="{_fmt(w)}" height="{height}">'
+            f"<title>{escape(p['label'])}: {p['count']} ({share}%)</title></rect>"
+        )
+        x += w
+    return Markup(
+        f'<svg class="chart stacked" viewBox="0 0 {width} {height}" width="100%" height="{height}" '
+        f'preserveAspectRatio="none" role="img" aria-label="{escape(label)}">{"".join(rects)}</svg>'
+    )
+
+
+def bars(rows: Sequence[tuple[str, int]], *, width: int = 520, bar: int = 18, label: str = "") -> Markup:
+    """Horizontal bars with their labels on the left and values on the right."""
+    if not rows:
+        return Markup("")
+    top = max(v for _, v in rows) or 1
+    text_w, gap = 170, 6
+    room = width - text_w - 40
+    height = len(rows) * (bar + gap)
+    items = []
+    for i, (name, value) in enumerate(rows):
+        y = i * (bar + gap)
+        w = max(1.0, room * value / top)
+        short = name if len(name) <= 26 else name[:25] + "…"
+        items.append(
+            f'<text class="label" x="{text_w - 6}" y="{y + bar - 5}" text-anchor="end">{escape(short)}'
+            f"<title>{escape(name)}</title></text>"
+            f'<rect class="bar" x="{text_w}" y="{y}" width="{_fmt(w)}" height="{bar}" rx="2"/>'
+            f'<text class="value" x="{_fmt(text_w + w + 4)}" y="{y + bar - 5}">{value}</text>'
+        )
+    return Markup(
+        f'<svg class="chart bars" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(label)}">{"".join(items)}</svg>'
+    )
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Every YYYY-MM from first to last inclusive."""
+    year, month = int(first[:4]), int(first[5:7])
+    end = (int(last[:4]), int(last[5:7]))
+    out = []
+    while (year, month) <= end and len(out) < 1200:
+        out.append(f"{year:04d}-{month:02d}")
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+    return out
+
+
+def timeline(counts: dict[str, int], *, width: int = 620, height: int = 140, label: str = "") -> Markup:
+    """Columns per month (keys YYYY-MM or YYYY-MM-DD), gaps filled with zero months."""
+    monthly: dict[str, int] = {}
+    for day, n in counts.items():
+        if day and len(day) >= 7 and day[:4].isdigit() and day[5:7].isdigit():
+            monthly[day[:7]] = monthly.get(day[:7], 0) + n
+    if not monthly:
+        return Markup("")
+    months = months_between(min(monthly), max(monthly))
+    top = max(monthly.values())
+    base, left = height - 20, 28
+    step = (width - left) / len(months)
+    items = [
+        f'<line class="axis" x1="{left}" y1="{base}" x2="{width}" y2="{base}"/>',
+        f'<text class="value" x="{left - 4}" y="12" text-anchor="end">{top}</text>',
+        f'<text class="value" x="{left - 4}" y="{base}" text-anchor="end">0</text>',
+    ]
+    every = max(1, len(months) // 8)
+    for i, month in enumerate(months):
+        n = monthly.get(month, 0)
+        h = (base - 8) * n / top
+        x = left + i * step
+        if n:
+            items.append(
+                f'<rect class="bar" x="{_fmt(x + step * 0.15)}" y="{_fmt(base - h)}" '
+                f'width="{_fmt(step * 0.7)}" height="{_fmt(h)}"><title>{month}: {n}</title></rect>'
+            )
+        if i % every == 0:
+            items.append(
+                f'<text class="label" x="{_fmt(x + step / 2)}" y="{height - 4}" text-anchor="middle">{month}</text>'
+            )
+    return Markup(
+        f'<svg class="chart timeline" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" aria-label="{escape(label)}">{"".join(items)}</svg>'
+    )

@@ -1,0 +1,223 @@
+"""Every route of the web app in-process (FastAPI TestClient): pages, API, limits and errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from html import unescape
+
+import pytest
+
+from tests.web.conftest import ARTICLES, BRIDGE, TestClient, remote_assets
+
+PUBLISHED = "2031-05-08"
+
+
+def embedded_record(html: str) -> dict:
+    found = re.search(r'<script type="application/json" id="record-json">(.*?)</script>', html, re.S)
+    assert found, "the page embeds the record for the download button"
+    return json.loads(found.group(1))
+
+
+@pytest.fixture(scope="module")
+def analyzed(client, bridge_text):
+    response = client.post("/analyze", data={"text": bridge_text, "published": PUBLISHED})
+    assert response.status_code == 200, response.text
+    return response.text
+
+
+def test_start_page_has_the_form(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.text
+    assert '<form class="analyze" method="post" action="/analyze" enctype="multipart/form-data">' in html
+    assert 'name="text"' in html and 'name="file"' in html and 'name="published"' in html
+    assert remote_assets(html) == []
+
+
+def test_article_page_highlights_quotes_and_lists_speakers(analyzed, bridge_text):
+    html = analyzed
+    assert html.count('class="q c') >= 3
+    assert 'class="src s' in html and 'class="cue' in html
+    assert 'id="speakers"' in html and "Jonna Pell" in html and "Brandt" in html
+    assert "Sourcing mix" in html and "Relayed through" in html
+    assert 'id="download"' in html
+    assert 'class="rep"' in html and "Verhoevsaid" in html  # the glued word is marked
+    record = embedded_record(html)
+    assert record["text"] == bridge_text and record["meta"]["published"] == PUBLISHED
+    assert remote_assets(html) == []
+    # the highlighted text is exactly the article once the markup is gone
+    body = re.search(r'<article id="article-text" class="article-text">(.*?)</article>', html, re.S).group(1)
+    assert unescape(re.sub(r"<[^>]+>", "", body)) == bridge_text
+
+
+def test_api_returns_the_same_record_as_the_cli(client, bridge_text):
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    cli = subprocess.run(
+        [sys.executable, "-m", "onrecord.cli", "analyze", str(BRIDGE), "--published", PUBLISHED],
+        capture_output=True,
+        env=env,
+        timeout=300,
+    )
+    assert cli.returncode == 0, cli.stderr.decode()
+    response = client.post("/api/analyze", json={"text": bridge_text, "published": PUBLISHED})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json() == json.loads(cli.stdout)
+
+
+def test_page_and_api_agree(client, analyzed, bridge_text):
+    api = client.post("/api/analyze", json={"text": bridge_text, "published": PUBLISHED}).json()
+    assert embedded_record(analyzed) == api
+
+
+def test_api_html_input_extracts_the_article(client):
+    html = (ARTICLES / "ferry-strike.html").read_text(encoding="utf-8")
+    record = client.post("/api/analyze", json={"html": html, "publisher": "Ledger"}).json()
+    assert record["schema"] == "onrecord.article/1"
+    assert record["meta"]["title"] == "Ferry crews walk out over rosters"
+    assert record["meta"]["publisher"] == "Ledger"
+    assert "<p>" not in record["text"] and "Jonna Pell" in record["text"]
+
+
+def test_upload_html_file_shows_title_and_article_link(client):
+    data = (ARTICLES / "ferry-strike.html").read_bytes()
+    response = client.post("/analyze", files={"file": ("ferry-strike.html", data, "text/html")})
+    assert response.status_code == 200, response.text
+    html = response.text
+    assert "<h1>Ferry crews walk out over rosters</h1>" in html
+    assert 'class="article-url" href="https://ledger.example/2031/05/ferry-strike"' in html
+    assert remote_assets(html) == []  # the article's own URL is the one allowed link out
+
+
+def test_upload_txt_file(client, bridge_text):
+    response = client.post(
+        "/analyze", files={"file": ("bridge.txt", bridge_text.encode(), "text/plain")}, data={"text": ""}
+    )
+    assert response.status_code == 200
+    assert "<h1>bridge</h1>" in response.text
+    assert embedded_record(response.text)["text"] == bridge_text
+
+
+def test_injected_script_is_shown_as_text(client):
+    text = "<script>alert('owned')</script> “We will <b>win</b>,” the mayor said. <img src=x onerror=alert(1)>"
+    html = client.post("/analyze", data={"text": text}).text
+    assert "<script>alert" not in html and "<img src=x" not in html and "<b>win</b>" not in html
+    assert "&lt;script&gt;alert(&#39;owned&#39;)&lt;/script&gt;" in html or "&lt;script&gt;alert('owned')" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert embedded_record(html)["text"] == text  # the embedded JSON is escaped too, and decodes back
+    api = client.post("/api/analyze", json={"text": text}).json()
+    assert api["text"] == text
+
+
+@pytest.mark.parametrize(
+    ("data", "files", "status", "needle"),
+    [
+        ({"text": "   "}, None, 400, "no article given"),
+        ({"text": "The mayor said it was fine.", "published": "08/05/2031"}, None, 422, "YYYY-MM-DD"),
+        ({"text": ""}, {"file": ("notes.pdf", b"%PDF-1.4", "application/pdf")}, 400, "choose a .txt or .html"),
+        ({}, {"file": ("blob.txt", bytes(range(256)) * 4, "text/plain")}, 400, "binary"),
+        ({}, {"file": ("nav.html", b"<html><body><nav>Home</nav></body></html>", "text/html")}, 400, "no article"),
+    ],
+)
+def test_bad_form_input_is_a_clear_4xx(client, data, files, status, needle):
+    response = client.post("/analyze", data=data, files=files)
+    assert response.status_code == status
+    assert needle in unescape(response.text)
+    assert "Traceback" not in response.text
+    assert 'role="alert"' in response.text  # shown on the form page, input kept
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "needle"),
+    [
+        ({}, 400, "no article given"),
+        ({"text": ""}, 400, "no article given"),
+        ({"text": "a", "html": "<p>b</p>"}, 422, "either text or html"),
+        ({"text": "The mayor said so.", "published": "tomorrow"}, 422, "YYYY-MM-DD"),
+        ({"text": 42}, 422, "text"),
+        ({"html": "<html><body><nav>Home</nav></body></html>"}, 400, "no article text"),
+    ],
+)
+def test_bad_api_input_is_a_clear_4xx(client, body, status, needle):
+    response = client.post("/api/analyze", json=body)
+    assert response.status_code == status, response.text
+    assert needle in response.json()["detail"]
+
+
+def test_malformed_json_is_422(client):
+    response = client.post("/api/analyze", content=b"{not json", headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert "detail" in response.json()
+
+
+def test_body_limit_gives_413(nlp):
+    from onrecord.web.app import create_app
+
+    small = TestClient(create_app(max_body_mb=0.01))
+    big = "The mayor said so. " * 1000  # ~19 KB > 10 KB
+    response = small.post("/api/analyze", json={"text": big})
+    assert response.status_code == 413 and "limit" in response.json()["detail"]
+    page = small.post("/analyze", data={"text": big})
+    assert page.status_code == 413 and "limit" in page.text
+
+    def chunks():  # no Content-Length: the limit is counted as the body streams in
+        for _ in range(20):
+            yield b"x" * 1024
+
+    streamed = small.post("/api/analyze", content=chunks(), headers={"content-type": "application/json"})
+    assert streamed.status_code == 413
+    assert small.post("/api/analyze", json={"text": "“Fine,” the mayor said."}).status_code == 200
+
+
+def test_unexpected_failure_is_a_500_without_traceback(nlp, monkeypatch):
+    from onrecord.web.app import create_app
+
+    app = create_app()
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(app.state.analyzer, "analyze", boom)
+    client = TestClient(app, raise_server_exceptions=False)
+    response = client.post("/api/analyze", json={"text": "The mayor said so."})
+    assert response.status_code == 500
+    assert "secret" not in response.text and "Traceback" not in response.text
+    page = client.post("/analyze", data={"text": "The mayor said so."})
+    assert page.status_code == 500 and "Traceback" not in page.text
+
+
+def test_openapi_and_api_page(client):
+    schema = client.get("/openapi.json").json()
+    assert "/api/analyze" in schema["paths"]
+    assert client.get("/docs").status_code == 404  # Swagger UI would load from a CDN
+    assert client.get("/redoc").status_code == 404
+    page = client.get("/api")
+    assert page.status_code == 200 and "/api/analyze" in page.text
+    assert remote_assets(page.text) == []
+
+
+def test_health_and_unknown_routes(client):
+    assert client.get("/health").json()["status"] == "ok"
+    missing = client.get("/no/such/page")
+    assert missing.status_code == 404 and "Traceback" not in missing.text
+    assert client.get("/api/nothing").json()["detail"]
+
+
+def test_corpus_pages_without_a_db_say_how_to_get_one(client):
+    for path in ("/speakers", "/publishers", "/quotes"):
+        response = client.get(path)
+        assert response.status_code == 404 and "--db" in response.text
+
+
+def test_static_assets_are_local_and_fetch_nothing(client):
+    for path in ("/static/app.css", "/static/app.js", "/static/favicon.svg"):
+        response = client.get(path)
+        assert response.status_code == 200
+        body = response.text
+        assert "@import" not in body and "url(http" not in body and "fetch(" not in body
+        if not path.endswith(".svg"):  # the SVG's xmlns is a name, not a request
+            assert "http://" not in body and "https://" not in body
