@@ -158,7 +158,7 @@ class BodyLimit:
 def _status(exc: OnrecordError) -> int:
     if isinstance(exc, OptionError):
         return 422
-    if isinstance(exc, ModelError):
+    if isinstance(exc, ModelError) or exc.code == "E005":  # model missing; corpus store unreadable now
         return 503
     return 400
 
@@ -339,6 +339,10 @@ def _corpus_routes(app: FastAPI, corpus: Any, page: Any) -> None:
     def not_found(what: str) -> StarletteHTTPException:
         return StarletteHTTPException(404, f"{what} is not in this corpus")
 
+    @app.get("/api/corpus", tags=["corpus"], summary="Corpus overview: counts and date range")
+    def api_corpus() -> dict[str, Any]:
+        return corpus.overview()
+
     @app.get("/api/speakers", tags=["corpus"], summary="Speakers, searchable and sortable")
     def api_speakers(
         q: str = Query("", max_length=200, description="Substring of the speaker's name."),
@@ -358,7 +362,10 @@ def _corpus_routes(app: FastAPI, corpus: Any, page: Any) -> None:
         offset: int = Query(0, ge=0),
     ) -> Response:
         result = corpus.speakers(q=q, sort=sort, order=order, limit=100, offset=offset)
-        return page(request, "speakers.html", title="Speakers", q=q, sort=sort, order=order, **result)
+        overview = corpus.overview()
+        return page(
+            request, "speakers.html", title="Speakers", q=q, sort=sort, order=order, overview=overview, **result
+        )
 
     @app.get("/api/speakers/{key:path}", tags=["corpus"], summary="One speaker: quotes and timeline")
     def api_speaker(key: str) -> dict[str, Any]:
@@ -440,12 +447,12 @@ def _corpus_routes(app: FastAPI, corpus: Any, page: Any) -> None:
         record = corpus.article(article_id)
         if record is None:
             raise not_found(f"article {article_id!r}")
-        title = record["meta"].get("title") or record.get("article") or article_id
+        title = record["meta"].get("title") or article_id
         return page(
             request,
             "article.html",
             title=title,
             filename=_download_name(title),
-            stored=True,
+            speaker_keys=corpus.speaker_keys(record),
             **render.page_context(record),
         )

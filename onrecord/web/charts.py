@@ -38,13 +38,13 @@ def stacked(parts: Sequence[dict], *, width: int = 300, height: int = 18, label:
     )
 
 
-def bars(rows: Sequence[tuple[str, int]], *, width: int = 520, bar: int = 18, label: str = "") -> Markup:
+def bars(rows: Sequence[tuple[str, int]], *, width: int = 420, bar: int = 18, label: str = "") -> Markup:
     """Horizontal bars with their labels on the left and values on the right."""
     if not rows:
         return Markup("")
     top = max(v for _, v in rows) or 1
-    text_w, gap = 170, 6
-    room = width - text_w - 40
+    text_w, gap = 150, 6
+    room = width - text_w - 36
     height = len(rows) * (bar + gap)
     items = []
     for i, (name, value) in enumerate(rows):
@@ -58,7 +58,7 @@ def bars(rows: Sequence[tuple[str, int]], *, width: int = 520, bar: int = 18, la
             f'<text class="value" x="{_fmt(text_w + w + 4)}" y="{y + bar - 5}">{value}</text>'
         )
     return Markup(
-        f'<svg class="chart bars" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'<svg class="chart bars" viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" '
         f'role="img" aria-label="{escape(label)}">{"".join(items)}</svg>'
     )
 
@@ -76,7 +76,7 @@ def months_between(first: str, last: str) -> list[str]:
     return out
 
 
-def timeline(counts: dict[str, int], *, width: int = 620, height: int = 140, label: str = "") -> Markup:
+def timeline(counts: dict[str, int], *, width: int = 420, height: int = 130, label: str = "") -> Markup:
     """Columns per month (keys YYYY-MM or YYYY-MM-DD), gaps filled with zero months."""
     monthly: dict[str, int] = {}
     for day, n in counts.items():
@@ -93,7 +93,7 @@ def timeline(counts: dict[str, int], *, width: int = 620, height: int = 140, lab
         f'<text class="value" x="{left - 4}" y="12" text-anchor="end">{top}</text>',
         f'<text class="value" x="{left - 4}" y="{base}" text-anchor="end">0</text>',
     ]
-    every = max(1, len(months) // 8)
+    every = max(1, -(-len(months) // 6))  # at most six month labels
     for i, month in enumerate(months):
         n = monthly.get(month, 0)
         h = (base - 8) * n / top
@@ -108,6 +108,6 @@ def timeline(counts: dict[str, int], *, width: int = 620, height: int = 140, lab
                 f'<text class="label" x="{_fmt(x + step / 2)}" y="{height - 4}" text-anchor="middle">{month}</text>'
             )
     return Markup(
-        f'<svg class="chart timeline" viewBox="0 0 {width} {height}" width="100%" '
+        f'<svg class="chart timeline" viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" '
         f'role="img" aria-label="{escape(label)}">{"".join(items)}</svg>'
     )

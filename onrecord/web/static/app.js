@@ -147,6 +147,14 @@
       });
     });
 
+    // /articles/HASH#a3 (a link from a corpus page) opens with that attribution selected
+    var wanted = decodeURIComponent(window.location.hash.slice(1));
+    if (wanted && details[wanted]) {
+      select(wanted);
+      var target = article.querySelector(".active");
+      if (target) target.scrollIntoView({ block: "center" });
+    }
+
     var download = document.getElementById("download");
     if (download) {
       download.addEventListener("click", function () {

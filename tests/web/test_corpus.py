@@ -1,0 +1,231 @@
+"""Corpus pages and their JSON twins over a database built through the store's real ingest path."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from urllib.parse import quote
+
+import pytest
+
+from tests.web.conftest import ARTICLES, TestClient, remote_assets
+
+pytest.importorskip("onrecord.store.ingest", reason="the corpus store (onrecord/store) is not here yet")
+
+CORPUS = ARTICLES / "corpus.jsonl"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory, nlp):
+    from onrecord.store.ingest import ingest
+
+    path = tmp_path_factory.mktemp("corpus") / "corpus.duckdb"
+    summary = ingest([str(CORPUS)], path, workers=1, progress=False, log=lambda message: None)
+    assert summary.stored == 6 and summary.failed == 0, summary.failures
+    return path
+
+
+@pytest.fixture(scope="module")
+def corpus_client(db):
+    from onrecord.web.app import create_app
+
+    with TestClient(create_app(db)) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def hashes(db) -> dict[str, str]:
+    """Article name (the JSONL id) → content hash, read straight from the database."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return dict(con.execute("SELECT name, hash FROM articles").fetchall())
+    finally:
+        con.close()
+
+
+def speaker_key(client, name: str) -> str:
+    found = client.get("/api/speakers", params={"q": name}).json()["speakers"]
+    return next(s["key"] for s in found if s["name"] == name)
+
+
+def test_speakers_page_lists_counts_and_kinds(corpus_client):
+    html = corpus_client.get("/speakers").text
+    assert 'id="speaker-table"' in html
+    assert "Jonna Pell" in html and "named person" in html and "anonymous" in html
+    assert "6 articles" in html
+    assert remote_assets(html) == []
+
+
+def test_speakers_search_sort_and_page(corpus_client):
+    data = corpus_client.get("/api/speakers", params={"q": "pell"}).json()
+    assert [s["name"] for s in data["speakers"]] == ["Jonna Pell"]
+    assert data["speakers"][0]["attributions"] == 2 and data["speakers"][0]["publishers"] == 2
+    by_name = corpus_client.get("/api/speakers", params={"sort": "name", "order": "asc"}).json()["speakers"]
+    names = [s["name"].lower() for s in by_name]
+    assert names == sorted(names)
+    by_count = corpus_client.get("/api/speakers").json()
+    counts = [s["attributions"] for s in by_count["speakers"]]
+    assert counts == sorted(counts, reverse=True)
+    first = corpus_client.get("/api/speakers", params={"limit": 2}).json()
+    second = corpus_client.get("/api/speakers", params={"limit": 2, "offset": 2}).json()
+    assert first["total"] == second["total"] == by_count["total"] >= 5
+    assert first["speakers"] == by_count["speakers"][:2] and second["speakers"] == by_count["speakers"][2:4]
+    page = corpus_client.get("/speakers", params={"q": "brandt", "sort": "name", "order": "asc"}).text
+    assert "Brandt" in page and "Jonna Pell" not in page
+    assert corpus_client.get("/api/speakers", params={"q": "nobody-like-this"}).json()["total"] == 0
+
+
+def test_speaker_page_has_quotes_linked_to_articles_and_a_timeline(corpus_client, hashes):
+    key = speaker_key(corpus_client, "Jonna Pell")
+    page = corpus_client.get("/speakers/" + quote(key))
+    assert page.status_code == 200
+    html = page.text
+    assert "<svg" in html and 'class="chart timeline"' in html
+    assert "We cannot run boats with half a crew" in html and "The talks were hard but honest" in html
+    assert f'href="/articles/{hashes["ledger-002"]}#' in html and f'href="/articles/{hashes["post-001"]}#' in html
+    assert remote_assets(html) == []
+    data = corpus_client.get("/api/speakers/" + quote(key)).json()
+    assert data["attributions"] == 2 and data["timeline"] == {"2031-02": 2}
+    assert {q["article"] for q in data["quotes"]} == {hashes["ledger-002"], hashes["post-001"]}
+
+
+def test_publishers_and_publisher_profile(corpus_client, hashes):
+    html = corpus_client.get("/publishers").text
+    assert "Harbourton Ledger" in html and "Northport Post" in html and "(unknown)" in html
+    assert html.count('class="chart stacked"') == 3
+    assert remote_assets(html) == []
+    rows = {p["name"]: p for p in corpus_client.get("/api/publishers").json()["publishers"]}
+    assert rows["Harbourton Ledger"]["articles"] == 3 and rows["Northport Post"]["articles"] == 2
+    assert sum(p["count"] for p in rows["Harbourton Ledger"]["mix"]) == rows["Harbourton Ledger"]["attributions"]
+
+    profile = corpus_client.get("/publishers/" + quote("Harbourton Ledger"))
+    assert profile.status_code == 200
+    assert profile.text.count("<svg") >= 3
+    assert f'href="/articles/{hashes["ledger-001"]}"' in profile.text
+    assert remote_assets(profile.text) == []
+    data = corpus_client.get("/api/publishers/" + quote("Harbourton Ledger")).json()
+    assert data["articles"] == 3 and set(data["timeline"]) == {"2031-01", "2031-02", "2031-04"}
+    assert sum(data["types"].values()) == data["attributions"]
+    unknown = corpus_client.get("/api/publishers/(unknown)").json()
+    assert unknown["articles"] == 1
+
+
+def test_quote_search(corpus_client):
+    data = corpus_client.get("/api/quotes", params={"q": "boats crew"}).json()
+    assert data["total"] == 1 and data["quotes"][0]["speaker"] == "Jonna Pell"
+    by_speaker = corpus_client.get("/api/quotes", params={"speaker": "pell"}).json()
+    assert by_speaker["total"] == 2
+    html = corpus_client.get("/quotes", params={"q": "bridge"}).text
+    assert 'id="quotes"' in html and "bridge" in html.lower()
+    assert 'class="source-url" href="https://ledger.example/2031/01/bridge"' in html  # article URL: allowed
+    assert remote_assets(html) == []
+    hostile = corpus_client.get("/api/quotes", params={"q": "'; DROP TABLE articles; --"})
+    assert hostile.status_code == 200 and hostile.json()["total"] == 0
+    assert corpus_client.get("/api/corpus").json()["articles"] == 6
+
+
+def test_stored_article_page_and_record(corpus_client, hashes):
+    article_hash = hashes["ledger-003"]
+    record = corpus_client.get(f"/api/articles/{article_hash}").json()
+    assert record["schema"] == "onrecord.article/1" and record["meta"]["title"] == "Bridge costs rise"
+    html = corpus_client.get(f"/articles/{article_hash}").text
+    assert "<h1>Bridge costs rise</h1>" in html and 'class="q c' in html
+    assert 'href="/speakers/' in html and 'href="/publishers/Harbourton%20Ledger"' in html
+    assert remote_assets(html) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/speakers/nobody%3Ahere", 404),
+        ("/api/speakers/nobody%3Ahere", 404),
+        ("/publishers/No%20Such%20Paper", 404),
+        ("/api/publishers/No%20Such%20Paper", 404),
+        ("/articles/0000", 404),
+        ("/api/articles/0000", 404),
+        ("/api/speakers?sort=evil", 422),
+        ("/speakers?order=sideways", 422),
+        ("/api/quotes?limit=0", 422),
+    ],
+)
+def test_bad_corpus_requests_are_clear_4xx(corpus_client, path, status):
+    response = corpus_client.get(path)
+    assert response.status_code == status
+    assert "Traceback" not in response.text
+    if path.startswith("/api/"):
+        assert response.json()["detail"]
+
+
+def test_the_database_is_only_read(db, corpus_client):
+    before = (db.stat().st_size, db.stat().st_mtime_ns)
+    for path in ("/speakers", "/publishers", "/quotes?q=bridge", "/api/corpus"):
+        assert corpus_client.get(path).status_code == 200
+    assert (db.stat().st_size, db.stat().st_mtime_ns) == before
+
+
+def test_a_locked_database_is_a_503_with_the_stores_message(db, corpus_client):
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ok', flush=True); time.sleep(60)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert holder.stdout.readline().strip() == b"ok"
+        response = corpus_client.get("/api/speakers")
+        assert response.status_code == 503
+        assert "in use" in response.json()["detail"]
+    finally:
+        holder.kill()
+        holder.wait()
+    assert corpus_client.get("/api/speakers").status_code == 200
+
+
+@pytest.mark.slow
+def test_serve_command_binds_loopback_and_refuses_a_missing_db(tmp_path, db):
+    import socket
+
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    missing = subprocess.run(
+        [sys.executable, "-m", "onrecord.cli", "serve", "--db", str(tmp_path / "none.duckdb")],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert missing.returncode == 2
+    assert "no such database" in missing.stderr.decode() and "Traceback" not in missing.stderr.decode()
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "onrecord.cli", "serve", "--db", str(db), "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        import httpx
+
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stderr.read().decode()
+                assert time.monotonic() < deadline, "onrecord serve did not come up"
+                time.sleep(0.2)
+        assert health.json() == {"status": "ok", "version": health.json()["version"], "corpus": True}
+        assert json.loads(httpx.get(f"http://127.0.0.1:{port}/api/corpus", timeout=10).text)["articles"] == 6
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
