@@ -204,6 +204,7 @@ def test_health_and_unknown_routes(client):
     assert client.get("/health").json()["status"] == "ok"
     missing = client.get("/no/such/page")
     assert missing.status_code == 404 and "Traceback" not in missing.text
+    assert remote_assets(missing.text) == []
     assert client.get("/api/nothing").json()["detail"]
 
 
