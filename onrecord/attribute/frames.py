@@ -202,9 +202,12 @@ def according_to(doc: Doc, token: Token) -> tuple[Range, Range, Range] | None:
     head = token.head
     is_root = head.i == token.i
     phrase = (token.i, max(to.right_edge.i, token.right_edge.i) + 1)
-    sent = token.sent
-    outer = (sent.start, sent.end) if is_root else subtree_range(head)
-    content = trim(doc, *without(outer, phrase, sent.start if is_root else head.i))
+    if is_root:
+        sent = token.sent  # rare: only when 'according' heads its own sentence
+        outer, anchor = (sent.start, sent.end), sent.start
+    else:
+        outer, anchor = subtree_range(head), head.i
+    content = trim(doc, *without(outer, phrase, anchor))
     if content is None or source is None:
         return None
     return content, source, (token.i, to.i + 1)

@@ -9,6 +9,7 @@ from spacy.tokens import Doc
 
 from onrecord.attribute.found import Found
 from onrecord.attribute.lexicon import _lines
+from onrecord.attribute.nearby import doc_text
 
 # Up to five capitalised words (initials, hyphens, apostrophes allowed), then a colon and text.
 _LABEL = re.compile(r"^[ \t]*((?:[A-Z][\w.'’-]*)(?:[ \t]+[A-Z][\w.'’-]*){0,4})[ \t]*:[ \t]+(\S[^\n]*)", re.M)
@@ -23,11 +24,12 @@ def _not_speakers() -> frozenset[str]:
 def find_labels(doc: Doc) -> list[Found]:
     """A label counts when it is shouted in capitals (transcripts) or tagged as a person/organisation."""
     found = []
-    for match in _LABEL.finditer(doc.text):
+    text = doc_text(doc)
+    for match in _LABEL.finditer(text):
         label = match.group(1)
         if label.lower() in _not_speakers() or not _is_speaker(doc, match.start(1), match.end(1), label):
             continue
-        colon = doc.text.index(":", match.end(1))
+        colon = text.index(":", match.end(1))
         found.append(
             Found(
                 content=[(match.start(2), match.end(2))],

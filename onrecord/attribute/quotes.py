@@ -8,6 +8,7 @@ unbalanced.  A small pairing automaton over the marks handles all of these in on
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 # A quotation mark: curly or straight double quotes, or doubled single quotes/backticks (NYT style).
@@ -94,3 +95,27 @@ def _next_paragraph_start(text: str, para_end: int) -> int | None:
     while pos < len(text) and text[pos].isspace():
         pos += 1
     return pos if pos < len(text) else None
+
+
+class QuoteIndex:
+    """Quotations by position: which one covers an offset, which ones overlap a span."""
+
+    def __init__(self, quotes: list[Quote]) -> None:
+        self.quotes = quotes
+        self._starts = [q.start for q in quotes]
+
+    def at(self, pos: int) -> Quote | None:
+        i = bisect_right(self._starts, pos) - 1
+        if i >= 0 and self.quotes[i].inner_start <= pos < self.quotes[i].inner_end:
+            return self.quotes[i]
+        return None
+
+    def overlapping(self, start: int, end: int) -> list[Quote]:
+        """Quotes never overlap each other, so those overlapping [start, end) are contiguous."""
+        i = max(0, bisect_right(self._starts, start) - 1)
+        found = []
+        while i < len(self.quotes) and self.quotes[i].start < end:
+            if self.quotes[i].end > start:
+                found.append(self.quotes[i])
+            i += 1
+        return found

@@ -40,6 +40,7 @@ def resolve(doc: Doc, found: list[Found], published: str | None = None) -> Resol
     for item in found:
         item.relays = [r for r in (resolver.resolve(seg, name) for seg, name in item.via) if r is not None]
     relays = _relaying_names(found)
+    attached = _time_attachments(doc, dates)
     for item in found:
         if item.speaker is None and item.continues is not None and item.continues.speaker is not None:
             previous = item.continues.speaker
@@ -60,7 +61,7 @@ def resolve(doc: Doc, found: list[Found], published: str | None = None) -> Resol
             and not any(r.name == item.to.name for r in item.relays)
         ):
             item.relays.insert(0, item.to)
-        item.time = _reporting_time(doc, item, dates)
+        item.time = _reporting_time(item, attached)
     return Resolution(table.entities, dates)
 
 
@@ -104,23 +105,21 @@ def _addressee(doc: Doc, item: Found, resolver: SpeakerResolver) -> Speaker | No
     return None
 
 
-def _reporting_time(doc: Doc, item: Found, dates: list[TimeExpression]) -> TimeExpression | None:
-    """A time expression hanging off the cue ('said on Friday', 'in his evening address')."""
-    if item.head < 0:
-        return None
-    cue = doc[item.head]
+def _time_attachments(doc: Doc, dates: list[TimeExpression]) -> dict[int, TimeExpression]:
+    """cue token index -> the time expression hanging off it ('said on Friday', 'in his evening
+    address'), computed once per article."""
+    attached: dict[int, TimeExpression] = {}
     for expression in dates:
-        if item.start <= expression.start < item.end:
-            continue
         span = doc.char_span(expression.start, expression.end, alignment_mode="expand")
         if span is None:
             continue
         node = span.root
         for _ in range(4):
-            if node.head.i == cue.i and node.dep_ in _TIME_LINKS:
+            head = node.head
+            if head.pos_ in ("VERB", "AUX") and node.dep_ in _TIME_LINKS and head.i not in attached:
                 if node.dep_ == "prep":
                     phrase = doc[node.i : node.right_edge.i + 1]
-                    return TimeExpression(
+                    expression = TimeExpression(
                         phrase.start_char,
                         phrase.end_char,
                         phrase.text,
@@ -128,8 +127,18 @@ def _reporting_time(doc: Doc, item: Found, dates: list[TimeExpression]) -> TimeE
                         expression.granularity,
                         expression.kind,
                     )
-                return expression
-            if node.dep_ not in _TIME_LINKS or node.head.i == node.i:
+                attached[head.i] = expression
                 break
-            node = node.head
-    return None
+            if node.dep_ not in _TIME_LINKS or head.i == node.i:
+                break
+            node = head
+    return attached
+
+
+def _reporting_time(item: Found, attached: dict[int, TimeExpression]) -> TimeExpression | None:
+    if item.head < 0:
+        return None
+    expression = attached.get(item.head)
+    if expression is None or item.start <= expression.start < item.end:
+        return None
+    return expression

@@ -40,18 +40,23 @@ class EntityTable:
     by_token: dict[int, Entity]
     # Mention starts in text order, for "the most recent person before this pronoun".
     order: list[tuple[int, Entity]]
+    starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.starts = [s for s, _ in self.order]
 
     def at(self, head: int) -> Entity | None:
         """The entity a mention refers to: the one naming its head word ('the Halden port authority'
         is the authority, not Halden)."""
         return self.by_token.get(head)
 
-    def before(self, token: int, types: tuple[str, ...]) -> list[Entity]:
-        """Entities of the given types mentioned before `token`, nearest first."""
-        starts = [s for s, _ in self.order]
-        i = bisect_right(starts, token - 1)
+    def before(self, token: int, types: tuple[str, ...], limit: int = 4) -> list[Entity]:
+        """Up to `limit` entities of the given types mentioned before `token`, nearest first."""
+        i = bisect_right(self.starts, token - 1)
         seen: list[Entity] = []
-        for _, entity in reversed(self.order[:i]):
+        while i > 0 and len(seen) < limit:
+            i -= 1
+            entity = self.order[i][1]
             if entity.type in types and entity not in seen:
                 seen.append(entity)
         return seen
@@ -65,7 +70,7 @@ def build_entities(doc: Doc) -> EntityTable:
         entity.id = f"e{number}"
     entities.sort(key=lambda e: int(e.id[1:]))
     by_token = {i: e for e in entities for s, t in e.mentions for i in range(s, t)}
-    order = sorted((s, e) for e in entities for s, _ in e.mentions)
+    order = sorted(((s, e) for e in entities for s, _ in e.mentions), key=lambda pair: pair[0])
     return EntityTable(entities, by_token, order)
 
 

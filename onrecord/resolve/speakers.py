@@ -23,6 +23,7 @@ from onrecord.resolve.lexicon import (
     titles,
 )
 
+RECENT = 40  # earlier speakers considered for 'they' and 'the spokesperson'
 _MALE = {"he", "him", "his", "himself"}
 _FEMALE = {"she", "her", "hers", "herself"}
 _PLURAL = {"they", "them", "their", "themselves"}
@@ -96,7 +97,7 @@ class SpeakerResolver:
         if lower in _MALE | _FEMALE:
             return self._pronoun(head, "female" if lower in _FEMALE else "male")
         if lower in _NEUTER:
-            found = self.table.before(head.i, ("organization", "place"))
+            found = self.table.before(head.i, ("organization", "place"), limit=1)
             return found[0] if found else None
         if head.pos_ == "NOUN":
             return self._role_nominal(span, head)
@@ -104,7 +105,7 @@ class SpeakerResolver:
 
     def _plural_antecedent(self, token: int) -> Speaker | None:
         """'they added': the latest plural unnamed speaker or organisation resolved before."""
-        for position, speaker in reversed(self.history):
+        for position, speaker in reversed(self.history[-RECENT:]):
             if position >= token:
                 continue
             plural = speaker.mention is not None and self.doc[position].tag_ in ("NNS", "NNPS")
@@ -114,7 +115,7 @@ class SpeakerResolver:
 
     def _pronoun(self, pronoun: Token, gender: str) -> Entity | None:
         """The most recent person of compatible gender, preferring the subject of earlier clauses."""
-        for person in self.table.before(pronoun.i, ("person",))[:4]:
+        for person in self.table.before(pronoun.i, ("person",)):
             if person.gender not in (None, gender):
                 continue
             person.gender = gender
@@ -139,7 +140,7 @@ class SpeakerResolver:
         if modifiers:
             agreeing = [e for e in candidates if any(_agrees(m, r) for r in e.roles for m in modifiers)]
             candidates = agreeing or candidates
-        before = [e for e in self.table.before(head.i, ("person",)) if e in candidates]
+        before = [e for e in self.table.before(head.i, ("person",), limit=8) if e in candidates]
         return before[0] if before else candidates[0]
 
     # --- building speakers ---------------------------------------------------------------------
@@ -154,7 +155,7 @@ class SpeakerResolver:
         words = [t for t in span if not (t.i < head.i and t.lower_ in _DETERMINERS)]
         descriptor = _descriptor(span, head)
         if head.pos_ == "PROPN" or fold(span.text).removeprefix("the ") in organization_names():
-            kind = "organization" if head.ent_type_ not in ("PERSON",) else "person"
+            kind = _proper_kind(span, head)
             name = " ".join(t.text for t in words if t.i <= head.i) or span.text
             return Speaker(segment, name, kind=kind, anonymous=False, key=speaker_key(name, kind))
         earlier = self._earlier_unnamed(head)
@@ -202,10 +203,23 @@ class SpeakerResolver:
             return None
         noun = head.lemma_.lower()
         same = role_synonyms().get(noun, frozenset({noun})) | {noun}
-        for position, speaker in reversed(self.unnamed):
+        for position, speaker in reversed(self.unnamed[-RECENT:]):
             if position < head.i and speaker.head in same:
                 return speaker
         return None
+
+
+def _proper_kind(span: Span, head: Token) -> str:
+    """A proper name the entity table does not know: a person when tagged so, titled ('Mayor Ilse
+    Brandt') or built like a personal name (given name + surname); otherwise an organisation."""
+    if head.ent_type_ == "PERSON" or any(t.lower_ in titles() for t in span if t.i < head.i):
+        return "person"
+    if head.ent_type_ in ("ORG", "GPE", "NORP", "LOC", "FAC") or fold(span.text) in organization_names():
+        return "organization"
+    names = [t for t in span if t.pos_ == "PROPN" and t.is_title]
+    return (
+        "person" if 2 <= len(names) <= 4 and not any(t.lower_ in organization_nouns() for t in span) else "organization"
+    )
 
 
 def _with_mention(speaker: Speaker, segment: tuple[int, int]) -> Speaker:
