@@ -9,7 +9,8 @@ real output.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import cache
 from typing import Any, Literal
 
 SCHEMA = "onrecord.article/1"
@@ -120,7 +121,7 @@ class Article:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict with `schema` first, as readers expect to see it."""
-        data = asdict(self)
+        data = _plain(self)
         return {"schema": data.pop("schema"), **data}
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -139,6 +140,22 @@ class Article:
             attributions=[_attribution(a) for a in data.get("attributions", [])],
             dates=[_time(d) for d in data.get("dates", [])],
         )
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _plain(value: Any) -> Any:
+    """`dataclasses.asdict` without its deep copies: records are serialised once per article, and
+    asdict alone cost as much as the rest of the record stage."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    names = _field_names(type(value)) if hasattr(value, "__dataclass_fields__") else None
+    if names is None:
+        return value
+    return {name: _plain(getattr(value, name)) for name in names}
 
 
 def _span(data: dict[str, Any] | None) -> Span | None:

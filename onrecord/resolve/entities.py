@@ -133,10 +133,14 @@ def _nearest(keys: list[str], clusters: dict[str, Entity], token: int) -> str:
 
 def _untagged_surnames(doc: Doc, surnames: set[str], tagged: list[list[Token]]) -> list[list[Token]]:
     """Proper nouns spelling a known person's name that the tagger missed or mislabelled."""
+    if not surnames:
+        return []
     covered = {t.i for m in tagged for t in m}
     found = []
     for token in doc:
-        if token.i in covered or not token.text[:1].isupper() or fold(token.text) not in surnames:
+        if not token.is_title or token.i in covered:
+            continue
+        if (token.lower_ if token.text.isascii() else fold(token.text)) not in surnames:
             continue
         if token.ent_type_ in ("ORG",) and token.ent_iob_ == "I":
             continue  # part of a longer organisation name
@@ -196,9 +200,10 @@ def _organizations(doc: Doc, people: list[Entity]) -> list[Entity]:
 
 def _institution_names(doc: Doc, clusters: dict[str, Entity], taken: set[int]) -> None:
     """'the Kremlin', 'the White House': institutions the tagger may not mark."""
+    firsts = {name.split()[0] for name in organization_names()}
     covered = taken | {i for e in clusters.values() for s, t in e.mentions for i in range(s, t)}
     for token in doc:
-        if token.i in covered or not token.text[:1].isupper():
+        if token.lower_ not in firsts or token.i in covered or not token.text[:1].isupper():
             continue
         for width in (2, 1):
             span = doc[token.i : token.i + width]
