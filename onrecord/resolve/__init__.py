@@ -62,7 +62,36 @@ def resolve(doc: Doc, found: list[Found], published: str | None = None) -> Resol
         ):
             item.relays.insert(0, item.to)
         item.time = _reporting_time(item, attached)
+    _inherit_relays(doc, found)
     return Resolution(table.entities, dates)
+
+
+def _inherit_relays(doc: Doc, found: list[Found]) -> None:
+    """A statement goes through the same relay as the one it continues: "…, said one diplomat to
+    Reuters, noting …" (a participle of the relayed cue) and "…, German officials said, according to
+    Reuters. …, they added." (a pronoun for the relayed speaker, in the next sentences)."""
+    by_head = {f.head: f for f in found if f.head >= 0}
+    ordered = sorted((f for f in found if f.parent is None), key=lambda f: f.start)
+    previous: Found | None = None
+    for item in ordered:
+        if not item.relays and item.speaker is not None:
+            donor = None
+            if item.head >= 0 and doc[item.head].dep_ in ("advcl", "conj"):
+                donor = by_head.get(doc[item.head].head.i)
+            if donor is None and previous is not None and _same_speaker(item, previous):
+                mention = item.speaker.mention
+                pronoun = mention is not None and doc.char_span(*mention, alignment_mode="expand")
+                if pronoun and pronoun.root.pos_ == "PRON" and item.start - previous.end < 600:
+                    donor = previous
+            if donor is not None and donor.relays and _same_speaker(item, donor):
+                item.relays = list(donor.relays)
+        previous = item
+
+
+def _same_speaker(a: Found, b: Found) -> bool:
+    return (
+        a.speaker is not None and b.speaker is not None and a.speaker.key is not None and a.speaker.key == b.speaker.key
+    )
 
 
 def _parse_date(value: str | None) -> date | None:

@@ -112,3 +112,30 @@ def test_every_record_span_indexes_the_input(record):
             spans.append(a.time)
     for span in spans:
         assert text[span.start : span.end] == span.text
+
+
+ROLES = (
+    "Veldarian Chancellor Mara Holt spoke with Ostmark's president on Friday.\n"
+    "The Veldarian leader said the call had been frank and that more talks would follow.\n"
+    "Holt's spokesman, Ivo Renn, said the chancellor would travel to Ostmark in April.\n"
+    "The chancellor later told reporters she saw room for a compromise.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def roles_record(analyze):
+    return analyze(ROLES, published="2031-01-10")
+
+
+def test_role_nominals_link_back_to_the_title_holder(roles_record):
+    leader = with_content(roles_record, "call had been frank")
+    assert leader.source.mention.text == "The Veldarian leader"
+    assert leader.source.name == "Mara Holt"
+    chancellor = with_content(roles_record, "room for a compromise")
+    assert chancellor.source.name == "Mara Holt"
+    assert chancellor.source.kind == "person"
+
+
+def test_apposition_names_the_unnamed_role(roles_record):
+    spokesman = with_content(roles_record, "travel to Ostmark")
+    assert spokesman.source.name == "Ivo Renn"
