@@ -87,3 +87,66 @@ def format_report(report: dict) -> str:
             f"ratio (onrecord / raw throughput): {report['ratio']:.3f}",
         ]
     )
+
+
+def run_ingest_bench(paths: list[str], *, settings: Settings, repeat: int = 1, workers=(1, 2)) -> dict:
+    """`onrecord bench --ingest`: ingest throughput (fresh database, worker start-up and model loads
+    included) with 1 and 2 worker processes, next to raw spaCy `nlp.pipe` on the same texts."""
+    import tempfile
+    from pathlib import Path
+
+    from onrecord.store import sources
+    from onrecord.store.ingest import ingest
+    from onrecord.store.work import Item, Prepared, read_item
+
+    texts = []
+    for source in sources.expand(paths):
+        if source.kind == "tables":
+            continue
+        for item in sources.items(source):
+            prepared = read_item(item) if isinstance(item, Item) else None
+            if isinstance(prepared, Prepared):
+                texts.append(prepared.document.text)
+    if not texts:
+        raise InputError("no readable articles to benchmark")
+    words = sum(len(t.split()) for t in texts)
+    raw_best = float("inf")
+    best = {n: float("inf") for n in workers}
+    stored = {n: 0 for n in workers}
+    for _ in range(max(1, repeat)):
+        raw_best = min(raw_best, raw_spacy(texts, settings))
+        for n in workers:
+            with tempfile.TemporaryDirectory(prefix="onrecord-bench-") as tmp:
+                start = time.perf_counter()
+                db = Path(tmp) / "bench.db"
+                summary = ingest(paths, db, workers=n, settings=settings, progress=False, log=lambda _: None)
+                best[n] = min(best[n], time.perf_counter() - start)
+                stored[n] = summary.stored
+    raw = Timing(raw_best, len(texts), words)
+    return {
+        "model": settings.model,
+        "articles": len(texts),
+        "words": words,
+        "raw_spacy": raw.as_dict(),
+        "ingest": {
+            str(n): {**Timing(best[n], stored[n], words).as_dict(), "stored": stored[n]} for n in workers
+        },
+        "ratio": {str(n): round((stored[n] / best[n]) / (len(texts) / raw_best), 3) for n in workers},
+    }
+
+
+def format_ingest_report(report: dict) -> str:
+    raw = report["raw_spacy"]
+    lines = [
+        f"model {report['model']}: {report['articles']} articles, {report['words']:,} words",
+        f"{'':22}{'seconds':>10}{'articles/s':>12}{'words/s':>12}{'vs raw':>8}",
+        f"{'raw spaCy pipe':22}{raw['seconds']:>10.2f}{raw['articles_per_s']:>12.2f}"
+        f"{raw['words_per_s']:>12,.0f}{1:>8.3f}",
+    ]
+    for n, timing in report["ingest"].items():
+        label = f"ingest, {n} worker{'s' if n != '1' else ''}"
+        lines.append(
+            f"{label:22}{timing['seconds']:>10.2f}{timing['articles_per_s']:>12.2f}"
+            f"{timing['words_per_s']:>12,.0f}{report['ratio'][n]:>8.3f}"
+        )
+    return "\n".join(lines)

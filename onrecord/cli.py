@@ -172,6 +172,7 @@ def bench(paths: tuple[str, ...], repeat: int, as_json: bool, model: str | None)
 
 
 main.add_command(__import__("onrecord.web.command", fromlist=["serve"]).serve)  # onrecord serve
+from onrecord.store.cli import register; register(main)  # noqa: E402, E702, I001  ingest, query, export, spark
 
 if __name__ == "__main__":
     main()

@@ -42,3 +42,15 @@ class OptionError(OnrecordError):
     """A command-line or API option has an invalid value (e.g. a malformed date)."""
 
     code = "E004"
+
+
+class StoreError(OnrecordError):
+    """A corpus database cannot be used: locked by another writer, corrupt, foreign, or too new."""
+
+    code = "E005"
+
+
+class SparkError(OnrecordError):
+    """The Spark job cannot run: PySpark or Java missing, bad input or output path."""
+
+    code = "E006"

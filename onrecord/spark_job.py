@@ -1,0 +1,269 @@
+"""`onrecord spark INPUT OUTPUT`: the corpus analysis as a Spark job, for corpora too big for one machine.
+
+    binaryFile(INPUT, recursive) ─flatMap→ items (store.sources: txt/html, JSONL, WARC)
+      ─repartition→ read + hash (store.work.read_item; trafilatura for HTML, on the executors)
+      ─reduceByKey(hash)→ one copy of each text ─mapPartitions→ store.work.analyze_batch
+      → OUTPUT/<table>/*.parquet for every table of store.tables, and OUTPUT/_onrecord.json last
+
+Each partition iterator streams its articles through `analyze_many` in batches; the spaCy model is
+loaded once per Python worker process (and kept across tasks, as Spark reuses its Python workers),
+never per row.  The tables have exactly the columns and types of the DuckDB tables, so
+`onrecord ingest OUTPUT --db FILE` loads them and DuckDB can query them in place.
+
+Also runnable with spark-submit: `spark-submit onrecord/spark_job.py INPUT OUTPUT`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from onrecord.errors import SparkError
+from onrecord.settings import Settings
+from onrecord.store import sources
+from onrecord.store.tables import PER_ARTICLE, TABLES
+from onrecord.store.work import Failed, Item, Prepared, Stored, analyze_batch, read_item
+
+
+def spark_schema(table: str):
+    """The Spark StructType of a table: the same columns and types as the DuckDB table."""
+    from pyspark.sql import types as T
+
+    mapping = {
+        "VARCHAR": T.StringType(),
+        "INTEGER": T.IntegerType(),
+        "DOUBLE": T.DoubleType(),
+        "BOOLEAN": T.BooleanType(),
+        "DATE": T.DateType(),
+        "TIMESTAMP": T.TimestampNTZType(),
+        "VARCHAR[]": T.ArrayType(T.StringType()),
+    }
+    return T.StructType([T.StructField(name, mapping[kind], True) for name, kind in TABLES[table]])
+
+
+# -------------------------------------------------------------------------------------------------
+# the functions that run on executors (module level, so only their names travel)
+
+
+def expand_file(path: str, content: bytes, root: str) -> Iterator[Item | Failed]:
+    kind = sources.kind_of(path.rsplit("/", 1)[-1])
+    if kind is None:
+        return iter(())
+    return sources.items_from_bytes(kind, bytes(content), sources.relative_name(path, root))
+
+
+def keyed(entry: Item | Failed) -> tuple[str, Prepared | Failed]:
+    """Read an item (HTML extraction happens here, on the executors) and key it by content hash."""
+    prepared = entry if isinstance(entry, Failed) else read_item(entry)
+    if isinstance(prepared, Failed):
+        return f"failed:{prepared.name}", prepared
+    return prepared.hash, prepared
+
+
+def first_by_name(a: Prepared | Failed, b: Prepared | Failed) -> Prepared | Failed:
+    """The same text twice: keep one copy, the one with the smallest name (whatever the order)."""
+    name_a = a.item.name if isinstance(a, Prepared) else a.name
+    name_b = b.item.name if isinstance(b, Prepared) else b.name
+    return a if name_a <= name_b else b
+
+
+def analyze_partition(entries: Iterable[Prepared | Failed], settings: Settings) -> Iterator[Stored | Failed]:
+    """One partition: failures pass through, articles go through `analyze_many` in batches."""
+    batch: list[Prepared] = []
+    for entry in entries:
+        if isinstance(entry, Failed):
+            yield entry
+            continue
+        batch.append(entry)
+        if len(batch) >= settings.batch_size:
+            yield from analyze_batch(batch, settings)
+            batch = []
+    if batch:
+        yield from analyze_batch(batch, settings)
+
+
+def table_rows(outcome: Stored | Failed, table: str, at: datetime) -> list[tuple]:
+    if table == "failures":
+        if isinstance(outcome, Failed):
+            return [(outcome.name, outcome.hash, outcome.code, outcome.error, at)]
+        return []
+    if not isinstance(outcome, Stored):
+        return []
+    rows = outcome.rows.get(table, [])
+    if table == "articles":
+        return [(*r[:-1], at) for r in rows]
+    return rows
+
+
+# -------------------------------------------------------------------------------------------------
+# the driver
+
+
+def session(master: str | None = None, app: str = "onrecord"):
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise SparkError("PySpark is not installed; install it with: pip install 'onrecord[spark]'") from None
+    builder = SparkSession.builder.appName(app)
+    if master:
+        builder = builder.master(master)
+    if (master or "local").startswith("local") and not os.environ.get("PYSPARK_PYTHON"):
+        # local mode: executors are this machine's processes, so they can run this very interpreter
+        # (PySpark takes the workers' Python from this variable, not from spark.pyspark.python)
+        os.environ["PYSPARK_PYTHON"] = sys.executable
+    builder = builder.config("spark.ui.showConsoleProgress", "false")
+    try:
+        spark = builder.getOrCreate()
+    except Exception as exc:
+        message = " ".join(str(exc).split())
+        if "JAVA_GATEWAY_EXITED" in message or "Java gateway" in message or "JAVA_HOME" in message:
+            raise SparkError("Spark could not start Java; install Java 17+ and set JAVA_HOME") from None
+        raise SparkError(f"Spark could not start: {message[:300]}") from None
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def run_job(
+    input_path: str,
+    output: str,
+    *,
+    master: str | None = None,
+    settings: Settings | None = None,
+    partitions: int | None = None,
+    overwrite: bool = False,
+    spark: Any = None,
+) -> dict[str, Any]:
+    """Analyse every article under `input_path` and write the tables under `output`."""
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    settings = settings or Settings.from_env()
+    if _local(input_path) and not os.path.exists(_local(input_path)):
+        raise SparkError(f"{input_path}: no such file or folder")
+    if _local(output) and os.path.exists(_local(output)) and not overwrite:
+        raise SparkError(f"{output}: already exists; pass --overwrite to replace it")
+    own = spark is None
+    spark = spark or session(master)
+    try:
+        sc = spark.sparkContext
+        jvm, hadoop = sc._jvm, sc._jsc.hadoopConfiguration()
+        in_path = jvm.org.apache.hadoop.fs.Path(input_path)
+        in_fs = in_path.getFileSystem(hadoop)
+        if not in_fs.exists(in_path):
+            raise SparkError(f"{input_path}: no such file or folder")
+        root = in_fs.makeQualified(in_path).toString()
+        out_path = jvm.org.apache.hadoop.fs.Path(output)
+        out_fs = out_path.getFileSystem(hadoop)
+        if out_fs.exists(out_path):
+            if not overwrite:
+                raise SparkError(f"{output}: already exists; pass --overwrite to replace it")
+            out_fs.delete(out_path, True)
+        n = partitions or max(2, sc.defaultParallelism)
+        spark.conf.set("spark.sql.shuffle.partitions", str(n))
+        at = datetime.now(UTC).replace(tzinfo=None)
+
+        files = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(input_path)
+        outcomes = (
+            files.select("path", "content")
+            .rdd.flatMap(lambda row: expand_file(row[0], row[1], root))
+            .repartition(n)
+            .map(keyed)
+            .reduceByKey(first_by_name, numPartitions=n)
+            .values()
+            .mapPartitions(lambda entries: analyze_partition(entries, settings))
+            .persist(StorageLevel.MEMORY_AND_DISK)
+        )
+        counts: dict[str, int] = {}
+        try:
+            for table in ("articles", *PER_ARTICLE, "failures"):
+                frame = spark.createDataFrame(
+                    outcomes.flatMap(lambda o, t=table: table_rows(o, t, at)), spark_schema(table)
+                )
+                if table == "failures":
+                    frame = frame.dropDuplicates(["name"])
+                frame.write.mode("overwrite").parquet(f"{output.rstrip('/')}/{table}")
+                counts[table] = spark.read.parquet(f"{output.rstrip('/')}/{table}").count()
+            per_article = spark.createDataFrame(
+                outcomes.flatMap(lambda o: o.rows["speakers"] if isinstance(o, Stored) else []),
+                spark_schema("speakers"),
+            )
+            speakers = per_article.groupBy("key").agg(
+                F.min("name").alias("name"), F.min("kind").alias("kind")
+            )
+            speakers.write.mode("overwrite").parquet(f"{output.rstrip('/')}/speakers")
+            counts["speakers"] = spark.read.parquet(f"{output.rstrip('/')}/speakers").count()
+        finally:
+            outcomes.unpersist()
+        write_marker(spark, output)
+        return {"input": input_path, "output": output, "partitions": n, **counts}
+    except SparkError:
+        raise
+    except Exception as exc:
+        message = " ".join(str(exc).split())
+        if "PATH_NOT_FOUND" in message or "Path does not exist" in message:
+            raise SparkError(f"{input_path}: no such file or folder") from None
+        raise SparkError(f"the Spark job failed: {message[:500]}") from None
+    finally:
+        if own:
+            spark.stop()
+
+
+def _local(path: str) -> str:
+    """The local file system path of `path`, or '' when it names another file system (hdfs:, s3a:)."""
+    if path.startswith("file:"):
+        from urllib.parse import urlparse
+
+        return urlparse(path).path
+    return "" if "://" in path else path
+
+
+def write_marker(spark: Any, output: str) -> None:
+    """`_onrecord.json`, written last through Hadoop's file system (any path Spark can write)."""
+    from onrecord.store import migrations
+    from onrecord.store.db import marker
+
+    sc = spark.sparkContext
+    path = sc._jvm.org.apache.hadoop.fs.Path(f"{output.rstrip('/')}/{sources.TABLES_MARKER}")
+    fs = path.getFileSystem(sc._jsc.hadoopConfiguration())
+    stream = fs.create(path, True)
+    try:
+        data = (marker("spark", migrations.latest()) + "\n").encode("utf-8")
+        stream.write(bytearray(data))
+    finally:
+        stream.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point for spark-submit: `spark-submit onrecord/spark_job.py INPUT OUTPUT [--overwrite]`."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="onrecord-spark", description="onrecord corpus analysis on Spark")
+    parser.add_argument("input")
+    parser.add_argument("output")
+    parser.add_argument("--master")
+    parser.add_argument("--model")
+    parser.add_argument("--partitions", type=int)
+    parser.add_argument("--overwrite", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        summary = run_job(
+            args.input,
+            args.output,
+            master=args.master,
+            settings=Settings.from_env(model=args.model),
+            partitions=args.partitions,
+            overwrite=args.overwrite,
+        )
+    except SparkError as exc:
+        print(f"onrecord: error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,352 @@
+"""`onrecord ingest`: worker processes parse, the main process writes.
+
+    main: expand inputs → items (text decoded here, so its hash is known) → skip stored hashes
+          → tasks of --batch items → worker pool
+    workers (spawned; each loads the spaCy model once): read HTML (trafilatura), hash, skip what was
+          stored when the run began, `analyze_many` the rest → rows
+    main: each finished task's rows → one transaction (Store.write)
+
+Nothing is parsed twice across runs: the stored hashes are read before any work starts, and the
+writer re-checks every hash inside its transaction.  Killing the run at any moment loses at most the
+tasks in flight; the same command then parses those again and nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from onrecord.errors import ModelError, OptionError
+from onrecord.settings import Settings
+from onrecord.store import sources
+from onrecord.store.db import Store
+from onrecord.store.work import Failed, Item, Outcome, Prepared, Skipped, Stored, analyze_batch, read_item
+
+LOG_INTERVAL_ENV = "ONRECORD_LOG_INTERVAL"
+DEFAULT_BATCH = 16
+
+
+@dataclass(slots=True)
+class Summary:
+    inputs: int = 0
+    total: int | None = None
+    stored: int = 0
+    skipped: int = 0
+    failed: int = 0
+    loaded: int = 0  # articles loaded from table folders (Spark output, exports)
+    seconds: float = 0.0
+    failures: list[Failed] = field(default_factory=list)
+
+    @property
+    def done(self) -> int:
+        return self.stored + self.skipped + self.failed
+
+    def as_dict(self) -> dict:
+        return {
+            "inputs": self.inputs,
+            "stored": self.stored,
+            "loaded": self.loaded,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "seconds": round(self.seconds, 3),
+            "articles_per_s": round(self.stored / self.seconds, 2) if self.seconds else 0.0,
+        }
+
+
+# -------------------------------------------------------------------------------------------------
+# the worker side
+
+_settings: Settings | None = None
+_known: frozenset[str] = frozenset()
+_startup_error: str | None = None
+
+
+def _init_worker(settings: Settings, known: frozenset[str]) -> None:
+    """Runs once per worker process: ignore Ctrl-C (the main process stops the pool), load the model."""
+    global _settings, _known, _startup_error
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _settings, _known = settings, known
+    try:
+        from onrecord.nlp import load
+
+        load(settings.model)
+    except ModelError as exc:
+        _startup_error = exc.message
+
+
+def _work(items: list[Item]) -> list[Outcome]:
+    """One task: read every item, skip stored hashes, analyse the rest in one `analyze_many` stream."""
+    if _startup_error is not None:
+        raise ModelError(_startup_error)
+    assert _settings is not None
+    out: list[Outcome] = []
+    batch: list[Prepared] = []
+    seen: set[str] = set()
+    for item in items:
+        prepared = read_item(item)
+        if isinstance(prepared, Failed):
+            out.append(prepared)
+        elif prepared.hash in _known or prepared.hash in seen:
+            out.append(Skipped(prepared.hash, item.name))
+        else:
+            seen.add(prepared.hash)
+            batch.append(prepared)
+    if batch:
+        out.extend(analyze_batch(batch, _settings))
+    return out
+
+
+# -------------------------------------------------------------------------------------------------
+# the main process
+
+
+class Progress:
+    """A tqdm bar (articles/s, ETA) on a terminal; otherwise a plain line every few seconds.
+
+    `enabled`: None decides by the terminal, True forces the bar, False is silent."""
+
+    def __init__(self, total: int | None, enabled: bool | None = None, stream=None) -> None:
+        self.stream = stream or sys.stderr
+        self.quiet = enabled is False
+        self.tty = self.stream.isatty() if enabled is None else enabled
+        self.total = total
+        self.start = time.perf_counter()
+        self.last = self.start
+        self.interval = float(os.environ.get(LOG_INTERVAL_ENV) or 10)
+        self.bar = None
+        if self.tty:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="article", desc="ingest", file=self.stream, smoothing=0.1)
+
+    def log(self, message: str) -> None:
+        if self.quiet:
+            return
+        if self.bar is not None:
+            self.bar.write(message, file=self.stream)
+        else:
+            print(message, file=self.stream, flush=True)
+
+    def update(self, summary: Summary, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+            self.bar.set_postfix(stored=summary.stored, skipped=summary.skipped, failed=summary.failed)
+            return
+        if self.quiet:
+            return
+        now = time.perf_counter()
+        if now - self.last < self.interval:
+            return
+        self.last = now
+        self.log(self.line(summary))
+
+    def line(self, summary: Summary) -> str:
+        elapsed = time.perf_counter() - self.start
+        rate = summary.done / elapsed if elapsed else 0.0
+        total = f"/{summary.total}" if summary.total is not None else ""
+        eta = ""
+        if summary.total and rate:
+            eta = f", ETA {_duration(max(0, summary.total - summary.done) / rate)}"
+        return (
+            f"ingest: {summary.done}{total} articles ({summary.stored} stored, {summary.skipped} skipped, "
+            f"{summary.failed} failed), {rate:.1f} articles/s{eta}"
+        )
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _duration(seconds: float) -> str:
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+
+
+@dataclass(slots=True)
+class _Task:
+    items: list[Item]
+    retry: bool = False  # a single item re-run after a worker died
+
+
+def ingest(
+    paths: list[str],
+    db: str | Path,
+    *,
+    workers: int = 1,
+    batch: int = DEFAULT_BATCH,
+    settings: Settings | None = None,
+    progress: bool | None = None,
+    log: Callable[[str], None] | None = None,
+) -> Summary:
+    """Analyse and store every article under `paths` that `db` does not hold yet."""
+    if workers < 1:
+        raise OptionError(f"--workers must be at least 1, got {workers}")
+    if batch < 1:
+        raise OptionError(f"--batch must be at least 1, got {batch}")
+    settings = settings or Settings.from_env()
+    inputs = sources.expand(paths)
+    started = time.perf_counter()
+    summary = Summary(inputs=len(inputs))
+    store = Store.open(db)
+    try:
+        for table_dir in (i for i in inputs if i.kind == "tables"):
+            loaded, skipped, failed = store.load_tables(table_dir.path)
+            summary.loaded += loaded
+            summary.stored += loaded
+            summary.skipped += skipped
+            summary.failed += failed
+            if failed:
+                summary.failures.append(
+                    Failed(
+                        str(table_dir.path),
+                        None,
+                        "E001",
+                        f"{table_dir.path}: {failed} articles had failed in the job that wrote these tables",
+                    )
+                )
+        files = [i for i in inputs if i.kind != "tables"]
+        counts = [sources.count(i) for i in files]
+        summary.total = (summary.done + sum(c or 0 for c in counts)) if None not in counts else None
+        known = store.stored_hashes()
+        bar = Progress(summary.total, enabled=progress)
+        if log is None:
+            log = bar.log
+        try:
+            if files:
+                log(
+                    f"ingest: {len(files)} inputs, {summary.total if summary.total is not None else '?'} "
+                    f"articles, {len(known)} already in {db}, {workers} worker(s)"
+                )
+                _run(files, store, known, workers, batch, settings, summary, bar)
+        finally:
+            bar.close()
+    finally:
+        store.close()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _tasks(files: list[sources.Input], known: set[str], batch: int, summary: Summary, pending: list[Outcome]):
+    """Items grouped into tasks; stored texts skipped here already, unreadable inputs to `pending`."""
+    seen: set[str] = set()
+    current: list[Item] = []
+    for source in files:
+        for item in sources.items(source):
+            if isinstance(item, Failed):
+                pending.append(item)
+                continue
+            hash_ = item.hash
+            if hash_ is not None:
+                if hash_ in known or hash_ in seen:
+                    summary.skipped += 1
+                    continue
+                seen.add(hash_)
+            current.append(item)
+            if len(current) >= batch:
+                yield _Task(current)
+                current = []
+    if current:
+        yield _Task(current)
+
+
+def _run(
+    files: list[sources.Input],
+    store: Store,
+    known: set[str],
+    workers: int,
+    batch: int,
+    settings: Settings,
+    summary: Summary,
+    bar: Progress,
+) -> None:
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    frozen = frozenset(known)
+
+    def start() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_init_worker, initargs=(settings, frozen)
+        )
+
+    pending: list[Outcome] = []  # failures found while reading, written with the next transaction
+    tasks: Iterator[_Task] = _tasks(files, known, batch, summary, pending)
+    retries: list[_Task] = []
+    inflight: dict[Future, _Task] = {}
+    limit = workers * 2
+    pool = start()
+    reported = summary.done
+
+    def record(outcomes: list[Outcome]) -> None:
+        nonlocal reported
+        writable = [o for o in [*pending, *outcomes] if not isinstance(o, Skipped)]
+        pending.clear()
+        stored, failed = store.write(writable)  # type: ignore[arg-type]
+        summary.stored += stored
+        summary.failed += failed
+        summary.skipped += sum(1 for o in outcomes if isinstance(o, Skipped))
+        summary.skipped += sum(1 for o in writable if isinstance(o, Stored)) - stored  # duplicates
+        summary.failures.extend(o for o in writable if isinstance(o, Failed))
+        bar.update(summary, summary.done - reported)
+        reported = summary.done
+
+    try:
+        exhausted = False
+        while True:
+            while len(inflight) < limit and (retries or not exhausted):
+                task = retries.pop(0) if retries else next(tasks, None)
+                if task is None:
+                    exhausted = True
+                    break
+                inflight[pool.submit(_work, task.items)] = task
+            if pending and not inflight:
+                record([])
+            if not inflight:
+                break
+            done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+            broken: list[_Task] = []
+            for future in done:
+                task = inflight.pop(future)
+                try:
+                    outcomes = future.result()
+                except BrokenProcessPool:
+                    broken.append(task)
+                    continue
+                record(outcomes)
+            if broken:
+                # A worker died (out of memory, a crash in native code).  Everything in flight is lost:
+                # run it again one article at a time in a fresh pool; an article that kills a worker
+                # on its own is recorded as failed.
+                for future, task in list(inflight.items()):
+                    future.cancel()
+                    broken.append(task)
+                inflight.clear()
+                pool.shutdown(wait=True, cancel_futures=True)
+                for task in broken:
+                    if task.retry:
+                        item = task.items[0]
+                        pending.append(
+                            Failed(item.name, item.hash, "internal", "the worker process died analysing it")
+                        )
+                    else:
+                        retries.extend(_Task([item], retry=True) for item in task.items)
+                pool = start()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    if pending:
+        record([])
+
+
+def default_workers() -> int:
+    return max(1, min(4, (os.cpu_count() or 1)))

@@ -1,0 +1,172 @@
+"""Numbered schema migrations: the only place that creates or changes tables.
+
+A database records every applied migration in `schema_migrations`; opening it for writing applies
+the missing ones in order, each in its own transaction together with its `schema_migrations` row.
+Never edit a released migration: append a new (version, description, sql) entry, and update
+tables.py to the resulting layout (a test checks that the two agree).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from onrecord.errors import StoreError
+
+
+class Migration(NamedTuple):
+    version: int
+    description: str
+    sql: str
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(
+        1,
+        "articles, entities, mentions, speakers, attributions, repairs, failures",
+        """
+        CREATE TABLE articles (
+            hash VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            origin VARCHAR,
+            doc_id VARCHAR,
+            title VARCHAR,
+            publisher VARCHAR,
+            published VARCHAR,
+            published_date DATE,
+            url VARCHAR,
+            authors VARCHAR[],
+            schema VARCHAR,
+            n_attributions INTEGER,
+            text VARCHAR NOT NULL,
+            record VARCHAR NOT NULL,
+            ingested_at TIMESTAMP
+        );
+        CREATE TABLE entities (
+            article VARCHAR NOT NULL,
+            id VARCHAR NOT NULL,
+            name VARCHAR,
+            type VARCHAR,
+            key VARCHAR,
+            roles VARCHAR[],
+            n_mentions INTEGER,
+            PRIMARY KEY (article, id)
+        );
+        CREATE TABLE mentions (
+            article VARCHAR NOT NULL,
+            entity VARCHAR NOT NULL,
+            n INTEGER NOT NULL,
+            char_start INTEGER,
+            char_end INTEGER,
+            text VARCHAR,
+            PRIMARY KEY (article, entity, n)
+        );
+        CREATE TABLE speakers (
+            key VARCHAR PRIMARY KEY,
+            name VARCHAR,
+            kind VARCHAR
+        );
+        CREATE TABLE attributions (
+            article VARCHAR NOT NULL,
+            id VARCHAR NOT NULL,
+            type VARCHAR,
+            content_text VARCHAR,
+            content_start INTEGER,
+            content_end INTEGER,
+            cue_text VARCHAR,
+            cue_lemma VARCHAR,
+            cue_start INTEGER,
+            cue_end INTEGER,
+            source_name VARCHAR,
+            source_kind VARCHAR,
+            source_anonymous BOOLEAN,
+            source_key VARCHAR,
+            source_entity VARCHAR,
+            source_affiliation VARCHAR,
+            source_mention VARCHAR,
+            source_start INTEGER,
+            source_end INTEGER,
+            via VARCHAR[],
+            via_keys VARCHAR[],
+            via_json VARCHAR,
+            parent VARCHAR,
+            confidence DOUBLE,
+            to_name VARCHAR,
+            to_key VARCHAR,
+            time_text VARCHAR,
+            time_value VARCHAR,
+            time_granularity VARCHAR,
+            time_start INTEGER,
+            time_end INTEGER,
+            PRIMARY KEY (article, id)
+        );
+        CREATE TABLE repairs (
+            article VARCHAR NOT NULL,
+            n INTEGER NOT NULL,
+            char_start INTEGER,
+            char_end INTEGER,
+            original VARCHAR,
+            replacement VARCHAR,
+            PRIMARY KEY (article, n)
+        );
+        CREATE TABLE failures (
+            name VARCHAR PRIMARY KEY,
+            hash VARCHAR,
+            code VARCHAR,
+            error VARCHAR,
+            failed_at TIMESTAMP
+        );
+        """,
+    ),
+]
+
+BOOTSTRAP = """
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    description VARCHAR,
+    applied_at TIMESTAMP DEFAULT current_timestamp
+)
+"""
+
+
+def latest(migrations: list[Migration] | None = None) -> int:
+    return max(m.version for m in (migrations or MIGRATIONS))
+
+
+def current_version(con) -> int:
+    """The highest applied migration; 0 for a database without `schema_migrations`."""
+    present = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    ).fetchone()[0]
+    if not present:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+
+
+def migrate(con, name: str, migrations: list[Migration] | None = None) -> list[int]:
+    """Apply every missing migration in order; return the versions applied now."""
+    migrations = sorted(migrations or MIGRATIONS)
+    known = latest(migrations)
+    version = current_version(con)
+    if version > known:
+        raise StoreError(
+            f"{name}: database schema version {version} is newer than this onrecord knows "
+            f"({known}); upgrade onrecord to use it"
+        )
+    applied = []
+    con.execute(BOOTSTRAP)
+    for migration in migrations:
+        if migration.version <= version:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(migration.sql)
+            con.execute(
+                "INSERT INTO schema_migrations (version, description) VALUES (?, ?)",
+                [migration.version, migration.description],
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(migration.version)
+    return applied

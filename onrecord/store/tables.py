@@ -1,0 +1,142 @@
+"""The table layout of the latest schema version, in one place.
+
+The migrations (migrations.py) create these tables in DuckDB; the writer builds Arrow batches and the
+Spark job builds DataFrames from the same column lists, so a Parquet table from Spark, a DuckDB table
+and its export have the same columns, in the same order, with the same types.  A test checks that the
+migrated database and this module agree.
+"""
+
+from __future__ import annotations
+
+# name → [(column, DuckDB type)], in table order.  Types come from a small vocabulary that maps to
+# Arrow and Spark types one to one (see `arrow_type` and onrecord/spark_job.py).
+TABLES: dict[str, list[tuple[str, str]]] = {
+    "articles": [
+        ("hash", "VARCHAR"),
+        ("name", "VARCHAR"),
+        ("origin", "VARCHAR"),
+        ("doc_id", "VARCHAR"),
+        ("title", "VARCHAR"),
+        ("publisher", "VARCHAR"),
+        ("published", "VARCHAR"),
+        ("published_date", "DATE"),
+        ("url", "VARCHAR"),
+        ("authors", "VARCHAR[]"),
+        ("schema", "VARCHAR"),
+        ("n_attributions", "INTEGER"),
+        ("text", "VARCHAR"),
+        ("record", "VARCHAR"),
+        ("ingested_at", "TIMESTAMP"),
+    ],
+    "entities": [
+        ("article", "VARCHAR"),
+        ("id", "VARCHAR"),
+        ("name", "VARCHAR"),
+        ("type", "VARCHAR"),
+        ("key", "VARCHAR"),
+        ("roles", "VARCHAR[]"),
+        ("n_mentions", "INTEGER"),
+    ],
+    "mentions": [
+        ("article", "VARCHAR"),
+        ("entity", "VARCHAR"),
+        ("n", "INTEGER"),
+        ("char_start", "INTEGER"),
+        ("char_end", "INTEGER"),
+        ("text", "VARCHAR"),
+    ],
+    "speakers": [
+        ("key", "VARCHAR"),
+        ("name", "VARCHAR"),
+        ("kind", "VARCHAR"),
+    ],
+    "attributions": [
+        ("article", "VARCHAR"),
+        ("id", "VARCHAR"),
+        ("type", "VARCHAR"),
+        ("content_text", "VARCHAR"),
+        ("content_start", "INTEGER"),
+        ("content_end", "INTEGER"),
+        ("cue_text", "VARCHAR"),
+        ("cue_lemma", "VARCHAR"),
+        ("cue_start", "INTEGER"),
+        ("cue_end", "INTEGER"),
+        ("source_name", "VARCHAR"),
+        ("source_kind", "VARCHAR"),
+        ("source_anonymous", "BOOLEAN"),
+        ("source_key", "VARCHAR"),
+        ("source_entity", "VARCHAR"),
+        ("source_affiliation", "VARCHAR"),
+        ("source_mention", "VARCHAR"),
+        ("source_start", "INTEGER"),
+        ("source_end", "INTEGER"),
+        ("via", "VARCHAR[]"),
+        ("via_keys", "VARCHAR[]"),
+        ("via_json", "VARCHAR"),
+        ("parent", "VARCHAR"),
+        ("confidence", "DOUBLE"),
+        ("to_name", "VARCHAR"),
+        ("to_key", "VARCHAR"),
+        ("time_text", "VARCHAR"),
+        ("time_value", "VARCHAR"),
+        ("time_granularity", "VARCHAR"),
+        ("time_start", "INTEGER"),
+        ("time_end", "INTEGER"),
+    ],
+    "repairs": [
+        ("article", "VARCHAR"),
+        ("n", "INTEGER"),
+        ("char_start", "INTEGER"),
+        ("char_end", "INTEGER"),
+        ("original", "VARCHAR"),
+        ("replacement", "VARCHAR"),
+    ],
+    "failures": [
+        ("name", "VARCHAR"),
+        ("hash", "VARCHAR"),
+        ("code", "VARCHAR"),
+        ("error", "VARCHAR"),
+        ("failed_at", "TIMESTAMP"),
+    ],
+}
+
+# Tables whose rows belong to one article (column `article` holds its hash).
+PER_ARTICLE = ("entities", "mentions", "attributions", "repairs")
+
+# Columns whose values depend on when a row was written, not on the article: left out of comparisons.
+CLOCK_COLUMNS = {"ingested_at", "failed_at"}
+
+ORDER_BY = {
+    "articles": "hash",
+    "entities": "article, id",
+    "mentions": "article, entity, n",
+    "speakers": "key",
+    "attributions": "article, id",
+    "repairs": "article, n",
+    "failures": "name",
+    "schema_migrations": "version",
+}
+
+
+def columns(table: str) -> list[str]:
+    return [name for name, _ in TABLES[table]]
+
+
+def arrow_type(sql_type: str):  # -> pyarrow.DataType
+    import pyarrow as pa
+
+    return {
+        "VARCHAR": pa.string(),
+        "INTEGER": pa.int32(),
+        "DOUBLE": pa.float64(),
+        "BOOLEAN": pa.bool_(),
+        "DATE": pa.date32(),
+        "TIMESTAMP": pa.timestamp("us"),
+        "VARCHAR[]": pa.list_(pa.string()),
+    }[sql_type]
+
+
+def arrow_schema(table: str):  # -> pyarrow.Schema
+    import pyarrow as pa
+
+    return pa.schema([(name, arrow_type(kind)) for name, kind in TABLES[table]])
