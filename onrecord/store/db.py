@@ -12,7 +12,8 @@ whole articles or nothing, and the same command picks up where it stopped.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -145,6 +146,25 @@ class Store:
 
     # -- the write path ------------------------------------------------------------------------
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN … COMMIT; anything that goes wrong (Ctrl-C included) rolls the whole of it back."""
+        import duckdb
+
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+            self.con.execute("COMMIT")
+        except BaseException as exc:
+            with suppress(duckdb.Error):
+                self.con.execute("ROLLBACK")
+            # DuckDB turns Ctrl-C during a statement into its own exception
+            if isinstance(exc, duckdb.InterruptException) or (
+                isinstance(exc, RuntimeError) and "interrupted" in str(exc).lower()
+            ):
+                raise KeyboardInterrupt from None
+            raise
+
     def write(self, outcomes: Iterable[Stored | Failed]) -> tuple[int, int]:
         """One transaction: new articles with all their rows, and failures.  Returns (stored, failed).
 
@@ -160,8 +180,7 @@ class Store:
         if not stored and not failures:
             return 0, 0
         con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with self.transaction():
             if stored:
                 present = self._present(list(stored))
                 for hash_ in present:
@@ -188,10 +207,6 @@ class Store:
                     [(f.name, f.hash, f.code, f.error, at) for f in failures.values()],
                     replace=True,
                 )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         return len(stored), len(failures)
 
     def _present(self, hashes: list[str]) -> set[str]:
@@ -201,6 +216,7 @@ class Store:
     def _insert(self, table: str, rows: list[tuple], *, replace: bool = False) -> None:
         if not rows:
             return
+        import duckdb
         import pyarrow as pa
 
         names = columns(table)
@@ -213,13 +229,15 @@ class Store:
             verb = "INSERT OR REPLACE" if replace else "INSERT"
             self.con.execute(f"{verb} INTO {table} BY NAME SELECT * FROM onrecord_batch")
         finally:
-            self.con.unregister("onrecord_batch")
+            with suppress(duckdb.Error):  # fails when the transaction was aborted; rolled back anyway
+                self.con.unregister("onrecord_batch")
 
     def _upsert_speakers(self, rows: list[tuple]) -> None:
         """Speakers are shared by articles: the smallest name and kind seen win, whatever the order
         (Spark computes the same with min(), so both stores agree)."""
         if not rows:
             return
+        import duckdb
         import pyarrow as pa
 
         batch = pa.Table.from_arrays(
@@ -238,7 +256,8 @@ class Store:
                 """
             )
         finally:
-            self.con.unregister("onrecord_speakers")
+            with suppress(duckdb.Error):
+                self.con.unregister("onrecord_speakers")
 
     # -- loading Parquet tables (Spark output, exports) ------------------------------------------
 
@@ -260,8 +279,7 @@ class Store:
         total_n = total.fetchone()[0]
         stored = 0
         for prefix in "0123456789abcdef":
-            con.execute("BEGIN TRANSACTION")
-            try:
+            with self.transaction():
                 con.execute(
                     f"""
                     CREATE OR REPLACE TEMP TABLE onrecord_new AS
@@ -284,13 +302,8 @@ class Store:
                         " OR name IN (SELECT name FROM onrecord_new)"
                     )
                 con.execute("DROP TABLE onrecord_new")
-                con.execute("COMMIT")
-            except Exception:
-                con.execute("ROLLBACK")
-                raise
             stored += n
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with self.transaction():
             con.execute(
                 f"""
                 INSERT INTO speakers
@@ -311,10 +324,6 @@ class Store:
                     """,
                     [now()],
                 ).fetchone()[0]
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         return stored, total_n - stored, failures
 
     # -- export ------------------------------------------------------------------------------

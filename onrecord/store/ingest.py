@@ -301,51 +301,79 @@ def _run(
         bar.update(summary, summary.done - reported)
         reported = summary.done
 
+    def submittable() -> bool:
+        # a retried article runs alone, so that a worker dying again names that article
+        if any(t.retry for t in inflight.values()):
+            return False
+        return not inflight if retries else len(inflight) < limit
+
+    def recover() -> None:
+        """A worker died (killed for memory, a crash in native code): the pool is unusable.  Keep
+        what finished, and run what was lost again one article at a time in a fresh pool; an
+        article that kills a worker on its own is recorded as failed."""
+        nonlocal pool
+        wait(inflight)  # once the pool is broken, every pending future settles at once
+        for future, task in inflight.items():
+            exc = future.exception()
+            if exc is None:
+                record(future.result())
+            elif not isinstance(exc, BrokenProcessPool):
+                raise exc
+            elif task.retry:
+                item = task.items[0]
+                pending.append(
+                    Failed(item.name, item.hash, "internal", f"{item.name}: the worker died on it")
+                )
+            else:
+                retries.extend(_Task([item], retry=True) for item in task.items)
+        inflight.clear()
+        pool.shutdown(wait=True, cancel_futures=True)
+        pool = start()
+
     try:
         exhausted = False
         while True:
-            while len(inflight) < limit and (retries or not exhausted):
+            broken = False
+            while submittable() and (retries or not exhausted):
                 task = retries.pop(0) if retries else next(tasks, None)
                 if task is None:
                     exhausted = True
                     break
-                inflight[pool.submit(_work, task.items)] = task
-            if pending and not inflight:
-                record([])
-            if not inflight:
-                break
-            done, _ = wait(inflight, return_when=FIRST_COMPLETED)
-            broken: list[_Task] = []
-            for future in done:
-                task = inflight.pop(future)
                 try:
-                    outcomes = future.result()
+                    inflight[pool.submit(_work, task.items)] = task
                 except BrokenProcessPool:
-                    broken.append(task)
-                    continue
-                record(outcomes)
+                    retries.insert(0, task)  # never started: it goes again as it is
+                    broken = True
+                    break
+            if not broken:
+                if pending and not inflight:
+                    record([])
+                if not inflight:
+                    break
+                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                for future in done:
+                    if isinstance(future.exception(), BrokenProcessPool):
+                        broken = True
+                        continue
+                    outcomes = future.result()
+                    del inflight[future]
+                    record(outcomes)
             if broken:
-                # A worker died (out of memory, a crash in native code).  Everything in flight is lost:
-                # run it again one article at a time in a fresh pool; an article that kills a worker
-                # on its own is recorded as failed.
-                for future, task in list(inflight.items()):
-                    future.cancel()
-                    broken.append(task)
-                inflight.clear()
-                pool.shutdown(wait=True, cancel_futures=True)
-                for task in broken:
-                    if task.retry:
-                        item = task.items[0]
-                        pending.append(
-                            Failed(item.name, item.hash, "internal", "the worker process died analysing it")
-                        )
-                    else:
-                        retries.extend(_Task([item], retry=True) for item in task.items)
-                pool = start()
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+                recover()
+    except BaseException:
+        _terminate(pool)  # Ctrl-C or an error: stop the workers now, not after their current task
+        raise
+    pool.shutdown(wait=True)
     if pending:
         record([])
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
 
 
 def default_workers() -> int:

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from tests.store.conftest import all_tables, onrecord
 
@@ -71,3 +72,52 @@ def test_kill_9_and_rerun_loses_and_duplicates_nothing(tmp_path, txt_corpus, ref
     for name, rows in reference.items():
         assert resumed[name] == rows, name
     assert len(resumed["articles"]) == 30
+
+
+def test_a_worker_killed_mid_run_is_replaced_and_nothing_is_lost(tmp_path, txt_corpus, reference_db):
+    """A worker process dying (the kernel's OOM killer, a native crash) costs its task a rerun, no more."""
+    db = tmp_path / "worker-killed.db"
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "ONRECORD_LOG_INTERVAL": "0"}
+    args = ["ingest", str(txt_corpus), "--db", str(db), "--workers", "2", "--batch", "2", "--json"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "onrecord.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+    assert proc.stderr is not None
+    killed = None
+    for line in proc.stderr:
+        match = STORED.search(line)
+        if match and int(match[1]) >= 2:
+            children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+            workers = [c for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+            killed = int(workers[0])
+            os.kill(killed, signal.SIGKILL)
+            break
+    out, err = proc.communicate(timeout=300)
+    assert killed is not None
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    assert '"stored": 30' in out
+    assert all_tables(db) == all_tables(reference_db)
+
+
+def test_ctrl_c_stops_cleanly_and_the_rerun_completes(tmp_path, txt_corpus, reference_db):
+    db = tmp_path / "interrupted.db"
+    proc = start_ingest(txt_corpus, db)
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        match = STORED.search(line)
+        if match and int(match[1]) >= 2:
+            os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends: the whole group
+            break
+    rest = proc.stderr.read()
+    proc.wait(timeout=60)
+    assert proc.returncode == 130, rest
+    assert "Traceback" not in rest and "interrupted" in rest
+    result = onrecord("ingest", str(txt_corpus), "--db", str(db), "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    assert all_tables(db) == all_tables(reference_db)
