@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 from onrecord.attribute import find_attributions
 from onrecord.attribute.found import Found
 from onrecord.nlp import load
-from onrecord.read import Document, from_bytes
+from onrecord.read import Document, check_size, from_bytes
 from onrecord.record import Article, Attribution, Content, Cue, Entity, Meta, Source, Span, TimeSpan
 from onrecord.repair import Repaired, repair
 from onrecord.resolve import Resolution, Speaker, resolve
@@ -75,7 +75,7 @@ def _as_document(item: str | Document, html: bool) -> Document:
         return item
     if html:
         return from_bytes(item.encode("utf-8"), "input", html=True)
-    return Document(name="input", text=item)
+    return Document(name="input", text=check_size(item, "input"))
 
 
 class _Mapper:

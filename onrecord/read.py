@@ -6,6 +6,7 @@ nothing past this module sees bytes.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -17,6 +18,30 @@ from onrecord.record import Meta
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 MIN_ARTICLE_WORDS = 5  # what trafilatura finds in a page of navigation only is a word or two
+MAX_CHARS_ENV = "ONRECORD_MAX_CHARS"
+# The parser takes minutes and gigabytes on multi-megabyte inputs, which are data dumps rather than
+# articles; refuse them clearly unless the user raises the limit.
+DEFAULT_MAX_CHARS = 2_000_000
+
+
+def max_chars() -> int:
+    try:
+        return int(os.environ.get(MAX_CHARS_ENV) or DEFAULT_MAX_CHARS)
+    except ValueError:
+        return DEFAULT_MAX_CHARS
+
+
+def check_size(text: str, name: str) -> str:
+    """The text itself, or an InputError naming the limit and how to raise it."""
+    limit = max_chars()
+    if len(text) > limit:
+        raise InputError(
+            f"{name}: {len(text):,} characters is more than one article ({limit:,} allowed; "
+            f"set {MAX_CHARS_ENV} to raise the limit)"
+        )
+    return text
+
+
 _HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<article|<div|<p[ >])", re.I)
 
 
@@ -69,6 +94,7 @@ def from_html(html: str, name: str) -> Document:
     text = getattr(extracted, "text", None) if extracted is not None else None
     if not text or len(text.split()) < MIN_ARTICLE_WORDS:
         raise InputError(f"{name}: no article text found in this HTML")
+    check_size(text, name)
     author = getattr(extracted, "author", None) or ""
     meta = Meta(
         title=getattr(extracted, "title", None),
@@ -89,7 +115,7 @@ def from_bytes(data: bytes, name: str, *, html: bool | None = None) -> Document:
         return from_html(text, name)
     if not text.strip():
         raise InputError(f"{name}: the input is empty")
-    return Document(name=name, text=text)
+    return Document(name=name, text=check_size(text, name))
 
 
 def _read_file(path: Path) -> Document:
@@ -110,9 +136,7 @@ def expand(paths: list[str]) -> list[str | Path]:
             continue
         path = Path(raw)
         if path.is_dir():
-            found.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
-            )
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES))
         elif path.exists():
             found.append(path)
         else:

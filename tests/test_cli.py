@@ -33,9 +33,7 @@ def bad_inputs(tmp_path_factory) -> Path:
     (folder / "empty.txt").write_bytes(b"")
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 8)
     (folder / "good.txt").write_text("The mayor said the bridge would reopen in May.\n", encoding="utf-8")
-    (folder / "latin1.txt").write_bytes(
-        "Le maire a déclaré, the mayor said that it was “fine”.".encode("cp1252")
-    )
+    (folder / "latin1.txt").write_bytes("Le maire a déclaré, the mayor said that it was “fine”.".encode("cp1252"))
     (folder / "nothing.html").write_text("<html><body><nav>Home</nav></body></html>", encoding="utf-8")
     return folder
 
@@ -102,3 +100,20 @@ def test_unknown_model_is_a_clear_error():
 
 def test_evaluate_rejects_a_folder_that_is_not_a_corpus(tmp_path):
     assert_clean_error(run("evaluate", "--gold", str(tmp_path)), "E003")
+
+
+def test_five_megabyte_input_is_refused_clearly(tmp_path):
+    paragraph = EXAMPLE.read_text(encoding="utf-8")
+    huge = tmp_path / "dump.txt"
+    huge.write_text(paragraph * (5 * 1024 * 1024 // len(paragraph) + 1), encoding="utf-8")
+    assert_clean_error(run("analyze", str(huge)), "ONRECORD_MAX_CHARS")
+
+
+def test_unbalanced_quotes_still_give_a_result(tmp_path):
+    text = "“We will win,” the coach said. He added: “Nobody stops us\nThe match starts at noon.\n"
+    path = tmp_path / "unbalanced.txt"
+    path.write_text(text, encoding="utf-8")
+    result = run("analyze", str(path))
+    assert result.returncode == 0, result.stderr.decode()
+    record = json.loads(result.stdout)
+    assert any("We will win" in a["content"]["text"] for a in record["attributions"])

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 import pytest
 
-from onrecord import settings
+from onrecord import read, settings
 from onrecord.cli import main
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
@@ -27,6 +27,6 @@ def test_command_and_options_documented(name, command):
                     assert opt in README, f"{name} {opt} is not in README.md"
 
 
-@pytest.mark.parametrize("variable", [settings.MODEL_ENV, settings.BATCH_ENV])
+@pytest.mark.parametrize("variable", [settings.MODEL_ENV, settings.BATCH_ENV, read.MAX_CHARS_ENV])
 def test_environment_settings_documented(variable):
     assert variable in README
