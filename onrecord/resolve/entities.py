@@ -87,6 +87,7 @@ def _name_tokens(ent: Span) -> list[Token]:
 def _people(doc: Doc) -> list[Entity]:
     mentions: list[list[Token]] = [_name_tokens(e) for e in doc.ents if e.label_ == "PERSON"]
     mentions = [m for m in mentions if m and all(t.is_alpha or t.text in ".-'’" for t in m)]
+    mentions.extend(_titled_names(doc, {t.i for m in mentions for t in m}))
     full = [m for m in mentions if len(m) >= 2]
     surnames = {fold(m[-1].text) for m in full} | {fold(m[0].text) for m in mentions if len(m) == 1}
     mentions.extend(_untagged_surnames(doc, surnames, mentions))
@@ -129,6 +130,27 @@ def _nearest(keys: list[str], clusters: dict[str, Entity], token: int) -> str:
         return max(starts) if starts else -1
 
     return max(keys, key=last_before)
+
+
+def _titled_names(doc: Doc, covered: set[int]) -> list[list[Token]]:
+    """'Mayor Ilse Brandt', 'Councillor Verhoev': capitalised names right after a title are people,
+    whatever the tagger made of them (it misses names it has never seen)."""
+    found = []
+    for token in doc:
+        if token.lower_ not in titles() and token.lower_ + "." not in titles():
+            continue
+        names = []
+        for nxt in doc[token.i + 1 : token.i + 4]:
+            if nxt.pos_ != "PROPN" or not nxt.is_title or nxt.i in covered or nxt.ent_type_ in ("ORG", "GPE"):
+                break
+            if nxt.lower_ in titles():
+                names = []
+                continue
+            names.append(nxt)
+        if names:
+            found.append(names)
+            covered.update(t.i for t in names)
+    return found
 
 
 def _untagged_surnames(doc: Doc, surnames: set[str], tagged: list[list[Token]]) -> list[list[Token]]:
