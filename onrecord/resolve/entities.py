@@ -177,7 +177,7 @@ def _roles(doc: Doc, entity: Entity) -> list[str]:
     for start, end in entity.mentions:
         head = doc[start:end].root
         left = start
-        while left > 0 and doc[left - 1].dep_ in _ROLE_MODIFIERS and doc[left - 1].head.i in range(start - 4, end):
+        while left > 0 and _modifies(doc[left - 1], start, end):
             previous = doc[left - 1]
             if previous.text in _POSSESSIVE or previous.pos_ == "DET":
                 break
@@ -196,6 +196,13 @@ def _roles(doc: Doc, entity: Entity) -> list[str]:
         if role.lower() not in (r.lower() for r in unique):
             unique.append(role)
     return unique
+
+
+def _modifies(token: Token, start: int, end: int) -> bool:
+    """Part of the title run before a name: 'US President-elect' (the hyphen included)."""
+    if token.text in ("-", "–"):
+        return True
+    return token.dep_ in _ROLE_MODIFIERS and start - 4 <= token.head.i < end
 
 
 def _organizations(doc: Doc, people: list[Entity]) -> list[Entity]:
