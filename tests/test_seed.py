@@ -37,9 +37,7 @@ def test_every_reporting_sentence_yields_an_attribution(seed, nlp):
     }
     cues = [(a.cue.start, a.cue.end) for a in article.attributions if a.cue]
     # A relay ("…, Reuters reported") is recorded in `via`; its verb sits right beside that mention.
-    cues += [
-        (v.mention.start - 16, v.mention.end + 16) for a in article.attributions for v in a.via if v.mention
-    ]
+    cues += [(v.mention.start - 16, v.mention.end + 16) for a in article.attributions for v in a.via if v.mention]
     body = text[: article.boilerplate[0].start] if article.boilerplate else text
     quoted = [(q.inner_start, q.inner_end) for q in find_quotes(text)]
     for match in REPORTING.finditer(body):

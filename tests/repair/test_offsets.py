@@ -95,9 +95,7 @@ def test_span_starting_in_an_inserted_space_lands_on_an_input_boundary() -> None
 def test_random_insertions_and_deletions_round_trip(seed: int) -> None:
     """Property: any mix of space insertions between letters and whole-line deletions round-trips."""
     rng = random.Random(seed)
-    lines = [
-        " ".join(rng.choice(["alpha", "Beta", "gamma", "Delta", "x"]) for _ in range(6)) for _ in range(8)
-    ]
+    lines = [" ".join(rng.choice(["alpha", "Beta", "gamma", "Delta", "x"]) for _ in range(6)) for _ in range(8)]
     text = "\n".join(lines) + "\n"
     edits = _random_line_deletions(rng, text) + _random_insertions(rng, text)
     analysed, offsets = apply_edits(text, edits)
