@@ -110,21 +110,24 @@ def _work(items: list[Item]) -> list[Outcome]:
 class Progress:
     """A tqdm bar (articles/s, ETA) on a terminal; otherwise a plain line every few seconds.
 
+    Articles skipped as already stored take no work, so they shrink the total instead of counting
+    as done: the rate and the ETA are those of the articles actually analysed.
     `enabled`: None decides by the terminal, True forces the bar, False is silent."""
 
-    def __init__(self, total: int | None, enabled: bool | None = None, stream=None) -> None:
+    def __init__(self, summary: Summary, enabled: bool | None = None, stream=None) -> None:
         self.stream = stream or sys.stderr
         self.quiet = enabled is False
         self.tty = self.stream.isatty() if enabled is None else enabled
-        self.total = total
+        self.total = summary.total
+        self.base = (summary.stored + summary.failed, summary.skipped)  # before this bar (table folders)
         self.start = time.perf_counter()
         self.last = self.start
         self.interval = float(os.environ.get(LOG_INTERVAL_ENV) or 10)
         self.bar = None
-        if self.tty:
+        if self.tty and not self.quiet:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="article", desc="ingest", file=self.stream, smoothing=0.1)
+            self.bar = tqdm(total=self.total, unit="article", desc="ingest", file=self.stream, smoothing=0.1)
 
     def log(self, message: str) -> None:
         if self.quiet:
@@ -134,12 +137,21 @@ class Progress:
         else:
             print(message, file=self.stream, flush=True)
 
-    def update(self, summary: Summary, n: int) -> None:
-        if self.bar is not None:
-            self.bar.update(n)
-            self.bar.set_postfix(stored=summary.stored, skipped=summary.skipped, failed=summary.failed)
-            return
+    def counts(self, summary: Summary) -> tuple[int, int | None]:
+        """(analysed so far, to analyse in all) in this run."""
+        done = summary.stored + summary.failed - self.base[0]
+        if self.total is None:
+            return done, None
+        return done, max(done, self.total - (summary.skipped - self.base[1]))
+
+    def update(self, summary: Summary) -> None:
         if self.quiet:
+            return
+        done, total = self.counts(summary)
+        if self.bar is not None:
+            self.bar.total = total
+            self.bar.n = done
+            self.bar.set_postfix(stored=summary.stored, skipped=summary.skipped, failed=summary.failed)
             return
         now = time.perf_counter()
         if now - self.last < self.interval:
@@ -148,14 +160,13 @@ class Progress:
         self.log(self.line(summary))
 
     def line(self, summary: Summary) -> str:
+        done, total = self.counts(summary)
         elapsed = time.perf_counter() - self.start
-        rate = summary.done / elapsed if elapsed else 0.0
-        total = f"/{summary.total}" if summary.total is not None else ""
-        eta = ""
-        if summary.total and rate:
-            eta = f", ETA {_duration(max(0, summary.total - summary.done) / rate)}"
+        rate = done / elapsed if elapsed else 0.0
+        eta = f", ETA {_duration((total - done) / rate)}" if total is not None and rate else ""
+        of = f"/{total}" if total is not None else ""
         return (
-            f"ingest: {summary.done}{total} articles ({summary.stored} stored, {summary.skipped} skipped, "
+            f"ingest: {done}{of} articles to analyse ({summary.stored} stored, {summary.skipped} skipped, "
             f"{summary.failed} failed), {rate:.1f} articles/s{eta}"
         )
 
@@ -217,9 +228,9 @@ def ingest(
                 )
         files = [i for i in inputs if i.kind != "tables"]
         counts = [sources.count(i) for i in files]
-        summary.total = (summary.done + sum(c or 0 for c in counts)) if None not in counts else None
+        summary.total = sum(c or 0 for c in counts) if None not in counts else None
         known = store.stored_hashes()
-        bar = Progress(summary.total, enabled=progress)
+        bar = Progress(summary, enabled=progress)
         if log is None:
             log = bar.log
         try:
@@ -286,10 +297,8 @@ def _run(
     inflight: dict[Future, _Task] = {}
     limit = workers * 2
     pool = start()
-    reported = summary.done
 
     def record(outcomes: list[Outcome]) -> None:
-        nonlocal reported
         writable = [o for o in [*pending, *outcomes] if not isinstance(o, Skipped)]
         pending.clear()
         stored, failed = store.write(writable)  # type: ignore[arg-type]
@@ -298,8 +307,7 @@ def _run(
         summary.skipped += sum(1 for o in outcomes if isinstance(o, Skipped))
         summary.skipped += sum(1 for o in writable if isinstance(o, Stored)) - stored  # duplicates
         summary.failures.extend(o for o in writable if isinstance(o, Failed))
-        bar.update(summary, summary.done - reported)
-        reported = summary.done
+        bar.update(summary)
 
     def submittable() -> bool:
         # a retried article runs alone, so that a worker dying again names that article
