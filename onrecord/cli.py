@@ -7,69 +7,17 @@ it print a traceback.
 from __future__ import annotations
 
 import json
-import re
 import sys
-from collections.abc import Callable, Iterator
-from functools import wraps
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from onrecord.errors import OnrecordError, OptionError
-from onrecord.settings import MODEL_ENV, Settings
-
-F = TypeVar("F", bound=Callable[..., Any])
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-EXIT_INPUT = 2
-
-
-def fail(message: str) -> None:
-    click.echo(f"onrecord: error: {message}", err=True)
-
-
-def handle_errors(func: F) -> F:
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except OnrecordError as exc:
-            fail(str(exc))
-            sys.exit(EXIT_INPUT)
-        except KeyboardInterrupt:
-            fail("interrupted")
-            sys.exit(130)
-        except BrokenPipeError:
-            sys.exit(0)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def check_date(value: str | None) -> str | None:
-    if value is None:
-        return None
-    from datetime import date
-
-    try:
-        if not _DATE.match(value):
-            raise ValueError
-        date.fromisoformat(value)
-    except ValueError:
-        raise OptionError(f"--published must be a date as YYYY-MM-DD, got {value!r}") from None
-    return value
-
-
-def progress(items: list, label: str, enabled: bool | None = None) -> Any:
-    """A tqdm bar on stderr when it is a terminal; plain iteration otherwise."""
-    from tqdm import tqdm
-
-    show = sys.stderr.isatty() if enabled is None else enabled
-    return tqdm(items, desc=label, unit="article", disable=not show or len(items) < 2, file=sys.stderr)
-
-
-model_option = click.option(
-    "--model", envvar=MODEL_ENV, default=None, help=f"spaCy pipeline package or path (env {MODEL_ENV})."
-)
+from onrecord.cliutil import EXIT_INPUT, check_date, fail, handle_errors, model_option, progress
+from onrecord.settings import Settings
+from onrecord.store.cli import register as register_store_commands
+from onrecord.web.command import serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -106,9 +54,7 @@ def analyze(
         fail(str(failure.error))
     documents = [i for i in items if isinstance(i, Document)]
     fmt = fmt or ("json" if len(items) == 1 else "jsonl")
-    records = analyze_many(
-        progress(documents, "analyze"), published=published, publisher=publisher, settings=settings
-    )
+    records = analyze_many(progress(documents, "analyze"), published=published, publisher=publisher, settings=settings)
     _write(fmt, ((doc.name, rec) for doc, rec in zip(documents, records, strict=True)))
     if failures:
         fail(f"{len(failures)} of {len(items)} inputs could not be read")
@@ -133,9 +79,7 @@ def _write(fmt: str, named: Iterator[tuple[str, Any]]) -> None:
 
 
 @main.command()
-@click.option(
-    "--gold", "gold_dir", required=True, type=click.Path(), help="Brat corpus: text/, attributions/."
-)
+@click.option("--gold", "gold_dir", required=True, type=click.Path(), help="Brat corpus: text/, attributions/.")
 @click.option("--pred-out", type=click.Path(dir_okay=False), help="Also write the predictions as JSONL.")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
 @model_option
@@ -171,8 +115,8 @@ def bench(paths: tuple[str, ...], repeat: int, as_json: bool, model: str | None)
     click.echo(json.dumps(report, indent=2) if as_json else format_report(report))
 
 
-main.add_command(__import__("onrecord.web.command", fromlist=["serve"]).serve)  # onrecord serve
-from onrecord.store.cli import register; register(main)  # noqa: E402, E702, I001  ingest, query, export, spark
+main.add_command(serve)
+register_store_commands(main)  # ingest, query, export, spark
 
 if __name__ == "__main__":
     main()

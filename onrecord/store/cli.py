@@ -1,9 +1,8 @@
 """The corpus commands: `ingest`, `query`, `export`, `spark`, and `bench --ingest`.
 
-`register(main)` adds them to the `onrecord` click group (one line at the bottom of onrecord/cli.py).
-The helpers (`handle_errors`, `model_option`) are taken from the module that defines `main`, so the
-commands behave like the others (one clear line and exit code 2 on any `OnrecordError`) even when
-that module runs as `python -m onrecord.cli`.
+`register(main)` adds them to the `onrecord` click group (one line in onrecord/cli.py). The helpers
+(`handle_errors`, `model_option`) come from onrecord.cliutil, shared with every other command, so these
+behave like the others (one clear line and exit code 2 on any `OnrecordError`).
 """
 
 from __future__ import annotations
@@ -55,16 +54,13 @@ def _date() -> Callable[[Any, Any, str | None], str | None]:
 
 
 def register(main: click.Group) -> None:
-    base = sys.modules[main.callback.__module__]  # type: ignore[union-attr]
+    from onrecord import cliutil as base
+
     handle_errors, model_option = base.handle_errors, base.model_option
 
     def dates(func: Callable) -> Callable:
-        func = click.option("--until", callback=_date(), help="Articles published on or before YYYY-MM-DD.")(
-            func
-        )
-        func = click.option("--since", callback=_date(), help="Articles published on or after YYYY-MM-DD.")(
-            func
-        )
+        func = click.option("--until", callback=_date(), help="Articles published on or before YYYY-MM-DD.")(func)
+        func = click.option("--since", callback=_date(), help="Articles published on or after YYYY-MM-DD.")(func)
         return func
 
     @main.command()
@@ -214,9 +210,7 @@ def register(main: click.Group) -> None:
 
     @main.command()
     @DB_READ
-    @click.option(
-        "--parquet", "folder", required=True, type=click.Path(file_okay=False), help="Folder for the files."
-    )
+    @click.option("--parquet", "folder", required=True, type=click.Path(file_okay=False), help="Folder for the files.")
     @handle_errors
     def export(db: str, folder: str) -> None:
         """Write every table of a corpus database as Parquet (DIR/<table>.parquet)."""

@@ -1,0 +1,70 @@
+"""What every `onrecord` command shares: error handling, date checks, progress bars, --model.
+
+Kept apart from onrecord.cli so that command modules elsewhere (store, web) can use it without
+importing the main group that registers them.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+
+from onrecord.errors import OnrecordError, OptionError
+from onrecord.settings import MODEL_ENV
+
+F = TypeVar("F", bound=Callable[..., Any])
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+EXIT_INPUT = 2
+
+
+def fail(message: str) -> None:
+    click.echo(f"onrecord: error: {message}", err=True)
+
+
+def handle_errors(func: F) -> F:
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except OnrecordError as exc:
+            fail(str(exc))
+            sys.exit(EXIT_INPUT)
+        except KeyboardInterrupt:
+            fail("interrupted")
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.exit(0)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def check_date(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from datetime import date
+
+    try:
+        if not _DATE.match(value):
+            raise ValueError
+        date.fromisoformat(value)
+    except ValueError:
+        raise OptionError(f"--published must be a date as YYYY-MM-DD, got {value!r}") from None
+    return value
+
+
+def progress(items: list, label: str, enabled: bool | None = None) -> Any:
+    """A tqdm bar on stderr when it is a terminal; plain iteration otherwise."""
+    from tqdm import tqdm
+
+    show = sys.stderr.isatty() if enabled is None else enabled
+    return tqdm(items, desc=label, unit="article", disable=not show or len(items) < 2, file=sys.stderr)
+
+
+model_option = click.option(
+    "--model", envvar=MODEL_ENV, default=None, help=f"spaCy pipeline package or path (env {MODEL_ENV})."
+)
