@@ -213,9 +213,7 @@ def write_warc(path: Path, docs: list[dict]) -> Path:
         writer = WARCWriter(f, gzip=path.name.endswith(".gz"))
         for doc in docs:
             payload = as_html(doc).encode("utf-8")
-            headers = StatusAndHeaders(
-                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
-            )
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
             record = writer.create_warc_record(
                 f"https://news.example/{doc['name']}",
                 "response",

@@ -51,9 +51,7 @@ def test_reference_rows_are_the_records_of_analyze(reference_db, docs):
             " HAVING count(DISTINCT article) > 1"
         ).fetchall()
         assert shared
-        assert store.con.execute("SELECT count(*) FROM speakers").fetchone()[0] == len(
-            {r[4] for r in rows if r[4]}
-        )
+        assert store.con.execute("SELECT count(*) FROM speakers").fetchone()[0] == len({r[4] for r in rows if r[4]})
 
 
 def test_rerun_stores_nothing_twice(reference_db, txt_corpus):
@@ -98,9 +96,7 @@ def test_every_input_kind(mixed):
     assert summary["failed"] == 5
     with Store.open(db, read_only=True) as store:
         origins = dict(
-            store.con.execute(
-                "SELECT origin, count(*) FROM articles GROUP BY origin ORDER BY origin"
-            ).fetchall()
+            store.con.execute("SELECT origin, count(*) FROM articles GROUP BY origin ORDER BY origin").fetchall()
         )
         # inputs are read in sorted order: again.jsonl comes first, so txt/story-000.txt is the duplicate
         assert origins == {
@@ -118,10 +114,7 @@ def test_every_input_kind(mixed):
         ).fetchall()
         assert [m[0] for m in meta] == ["story-003", "story-004", "story-005"]
         assert all(m[1] and m[2] and m[3] and m[4] for m in meta)
-        urls = [
-            r[0]
-            for r in store.con.execute("SELECT url FROM articles WHERE origin = 'crawl.warc.gz'").fetchall()
-        ]
+        urls = [r[0] for r in store.con.execute("SELECT url FROM articles WHERE origin = 'crawl.warc.gz'").fetchall()]
         assert sorted(urls) == [f"https://news.example/story-{i:03d}" for i in (8, 9, 10)]
         failures = dict(store.con.execute("SELECT name, code FROM failures").fetchall())
     assert set(failures) == {

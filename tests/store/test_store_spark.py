@@ -66,9 +66,7 @@ def test_duckdb_queries_spark_parquet_in_place(spark_output, tmp_path):
             parquet = con.execute(f"DESCRIBE SELECT * FROM read_parquet('{spark_output}/{name}/*.parquet')")
             table = store.con.execute(f"DESCRIBE {name}")
             assert [r[:2] for r in parquet.fetchall()] == [r[:2] for r in table.fetchall()], name
-    n = con.execute(f"SELECT count(*) FROM read_parquet('{spark_output}/attributions/*.parquet')").fetchone()[
-        0
-    ]
+    n = con.execute(f"SELECT count(*) FROM read_parquet('{spark_output}/attributions/*.parquet')").fetchone()[0]
     assert n > 10
 
 
