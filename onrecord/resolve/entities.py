@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from onrecord.resolve.lexicon import fold, organization_names, speaker_key, titles
+from onrecord.resolve.lexicon import capitals, fold, organization_names, speaker_key, titles
 
 _POSSESSIVE = ("'s", "’s", "'", "’")
 _ORG_LABELS = ("ORG",)
@@ -87,6 +87,8 @@ def _name_tokens(ent: Span) -> list[Token]:
 def _people(doc: Doc) -> list[Entity]:
     mentions: list[list[Token]] = [_name_tokens(e) for e in doc.ents if e.label_ == "PERSON"]
     mentions = [m for m in mentions if m and all(t.is_alpha or t.text in ".-'’" for t in m)]
+    given_surnames = {fold(m[-1].text) for m in mentions if len(m) >= 2}
+    mentions = [m for m in mentions if not _is_capital(m, given_surnames)]
     mentions.extend(_titled_names(doc, {t.i for m in mentions for t in m}))
     full = [m for m in mentions if len(m) >= 2]
     surnames = {fold(m[-1].text) for m in full} | {fold(m[0].text) for m in mentions if len(m) == 1}
@@ -130,6 +132,12 @@ def _nearest(keys: list[str], clusters: dict[str, Entity], token: int) -> str:
         return max(starts) if starts else -1
 
     return max(keys, key=last_before)
+
+
+def _is_capital(tokens: list[Token], surnames: set[str]) -> bool:
+    """'Kyiv' tagged PERSON: a lone capital's name is the place unless the article gives someone it as
+    a surname ('Denzel Washington')."""
+    return len(tokens) == 1 and fold(tokens[0].text) in capitals() and fold(tokens[0].text) not in surnames
 
 
 def _titled_names(doc: Doc, covered: set[int]) -> list[list[Token]]:
@@ -209,7 +217,8 @@ def _organizations(doc: Doc, people: list[Entity]) -> list[Entity]:
     person_tokens = {i for p in people for s, e in p.mentions for i in range(s, e)}
     clusters: dict[str, Entity] = {}
     for ent in doc.ents:
-        if ent.label_ not in _ORG_LABELS + _PLACE_LABELS or any(t.i in person_tokens for t in ent):
+        capital = ent.label_ == "PERSON" and len(ent) == 1 and fold(ent.text) in capitals()
+        if (ent.label_ not in _ORG_LABELS + _PLACE_LABELS and not capital) or any(t.i in person_tokens for t in ent):
             continue
         tokens = [t for t in ent if t.text not in _POSSESSIVE]
         if tokens and tokens[0].lower_ == "the":
@@ -217,7 +226,7 @@ def _organizations(doc: Doc, people: list[Entity]) -> list[Entity]:
         if not tokens:
             continue
         name = " ".join(t.text for t in tokens)
-        kind = "organization" if ent.label_ in _ORG_LABELS else "place"
+        kind = "organization" if ent.label_ in _ORG_LABELS and not capital else "place"
         key = fold(name)
         entity = clusters.setdefault(key, Entity("", name, kind))
         entity.mentions.append((tokens[0].i, tokens[-1].i + 1))

@@ -39,6 +39,11 @@ def organization_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def capitals() -> frozenset[str]:
+    return frozenset(line.lower() for line in _lines("capitals.txt"))
+
+
+@lru_cache(maxsize=1)
 def anonymity() -> tuple[frozenset[str], tuple[str, ...]]:
     """(head nouns that are anonymous when unnamed, phrases that mark anonymity anywhere)."""
     heads, phrases = set(), []
