@@ -139,3 +139,10 @@ def test_role_nominals_link_back_to_the_title_holder(roles_record):
 def test_apposition_names_the_unnamed_role(roles_record):
     spokesman = with_content(roles_record, "travel to Ostmark")
     assert spokesman.source.name == "Ivo Renn"
+
+
+def test_capitals_and_countries_speak_as_organisations(analyze):
+    record = analyze("Kyiv said the talks were useless. Ostmark said it disagreed. Paris said nothing new.")
+    kinds = {a.source.name: a.source.kind for a in record.attributions}
+    assert kinds.get("Kyiv") == "organization"
+    assert all(kind == "organization" for kind in kinds.values()), kinds
