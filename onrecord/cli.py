@@ -19,6 +19,22 @@ from onrecord.settings import Settings
 from onrecord.store.cli import register as register_store_commands
 from onrecord.web.command import serve
 
+_NO_MODEL = "onrecord.no_model"
+# Recorded on the click context rather than passed as an argument, so that wrappers of a command's
+# callback (bench --ingest) keep their signature.
+no_model_option = click.option(
+    "--no-model",
+    is_flag=True,
+    expose_value=False,
+    callback=lambda ctx, _param, value: ctx.meta.__setitem__(_NO_MODEL, value),
+    help="Rules only: leave the trained cue model out (env ONRECORD_NO_MODEL).",
+)
+
+
+def _use_model() -> bool | None:
+    """False under --no-model; None leaves it to ONRECORD_NO_MODEL (default: the model is used)."""
+    return False if click.get_current_context().meta.get(_NO_MODEL) else None
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="onrecord")
@@ -38,6 +54,7 @@ def main() -> None:
     help="json (one article; an array for several), jsonl (one line per article), text (a table).",
 )
 @model_option
+@no_model_option
 @handle_errors
 def analyze(
     paths: tuple[str, ...], published: str | None, publisher: str | None, fmt: str | None, model: str | None
@@ -47,7 +64,7 @@ def analyze(
     from onrecord.read import Document, Failure, iter_documents
 
     published = check_date(published)
-    settings = Settings.from_env(model=model)
+    settings = Settings.from_env(model=model, use_model=_use_model())
     items = list(iter_documents(list(paths)))
     failures = [i for i in items if isinstance(i, Failure)]
     for failure in failures:
@@ -83,6 +100,7 @@ def _write(fmt: str, named: Iterator[tuple[str, Any]]) -> None:
 @click.option("--pred-out", type=click.Path(dir_okay=False), help="Also write the predictions as JSONL.")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
 @model_option
+@no_model_option
 @handle_errors
 def evaluate(gold_dir: str, pred_out: str | None, as_json: bool, model: str | None) -> None:
     """Score the analysis against a PolNeAR-style gold corpus (content, source, end to end)."""
@@ -92,7 +110,8 @@ def evaluate(gold_dir: str, pred_out: str | None, as_json: bool, model: str | No
 
     gold = load_gold(gold_dir)
     documents = [Document(name=g.name, text=g.text) for g in gold]
-    records = analyze_many(progress(documents, "evaluate"), settings=Settings.from_env(model=model))
+    settings = Settings.from_env(model=model, use_model=_use_model())
+    records = analyze_many(progress(documents, "evaluate"), settings=settings)
     named = ((d.name, r.to_dict()) for d, r in zip(documents, records, strict=True))
     predictions = predictions_from_records(named)
     if pred_out:
@@ -106,13 +125,42 @@ def evaluate(gold_dir: str, pred_out: str | None, as_json: bool, model: str | No
 @click.option("--repeat", default=1, show_default=True, help="Runs of each side; the best is kept.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @model_option
+@no_model_option
 @handle_errors
 def bench(paths: tuple[str, ...], repeat: int, as_json: bool, model: str | None) -> None:
     """Throughput of the full analysis next to raw spaCy nlp.pipe, same model, same run."""
     from onrecord.bench import format_report, run_bench
 
-    report = run_bench(list(paths), settings=Settings.from_env(model=model), repeat=repeat)
+    settings = Settings.from_env(model=model, use_model=_use_model())
+    report = run_bench(list(paths), settings=settings, repeat=repeat)
     click.echo(json.dumps(report, indent=2) if as_json else format_report(report))
+
+
+@main.command()
+@click.option(
+    "--data", "data_dir", required=True, type=click.Path(), help="Brat training corpus: text/, attributions/."
+)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder to write model.npz to.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Training settings (TOML).")
+@click.option("--cache", type=click.Path(dir_okay=False), help="DocBin file that keeps the parses between runs.")
+@model_option
+@handle_errors
+def train(data_dir: str, out_dir: str, config_path: str | None, cache: str | None, model: str | None) -> None:
+    """Train the cue model on a PolNeAR-style corpus; the analysis uses DIR/model.npz once it is
+    copied to onrecord/attribute/data/."""
+    from functools import partial
+
+    from onrecord.attribute import train as training
+    from onrecord.errors import OptionError
+
+    if config_path and not Path(config_path).is_file():
+        raise OptionError(f"--config {config_path} is not a file")
+    config = training.Config.read(Path(config_path) if config_path else None)
+    settings = Settings.from_env(model=model)
+    log = partial(click.echo, err=True)
+    training.train(
+        data_dir, out_dir, spacy_model=settings.model, config=config, cache=Path(cache) if cache else None, log=log
+    )
 
 
 main.add_command(serve)

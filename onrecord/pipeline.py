@@ -53,7 +53,7 @@ def analyze_many(
     prepared = (prepare(_as_document(item, html), published=published, publisher=publisher) for item in items)
     pairs = nlp.pipe(((p.repaired.text, p) for p in prepared), as_tuples=True, batch_size=settings.batch_size)
     for doc, prep in pairs:
-        found = find_attributions(doc)
+        found = find_attributions(doc, use_model=settings.use_model)
         resolution = resolve(doc, found, prep.meta.published)
         yield build_record(prep, found, resolution, doc)
 

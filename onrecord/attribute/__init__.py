@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from onrecord.attribute import model as cue_model
 from onrecord.attribute.attach import attach_quotes, overlap
 from onrecord.attribute.cues import match_cue
 from onrecord.attribute.found import Found
@@ -17,6 +18,7 @@ from onrecord.attribute.labels import find_labels
 from onrecord.attribute.nearby import doc_text
 from onrecord.attribute.quotes import QuoteIndex, find_quotes
 from onrecord.attribute.relays import (
+    NESTING_CONFIDENCE,
     fold_relays,
     fold_trailing_according,
     nest,
@@ -27,15 +29,22 @@ from onrecord.attribute.relays import (
 __all__ = ["Found", "QuoteIndex", "find_attributions"]
 
 
-def find_attributions(doc: Doc) -> list[Found]:
+def find_attributions(doc: Doc, *, use_model: bool = True, model: cue_model.CueModel | None = None) -> list[Found]:
+    """With a cue model (`model`, else the shipped one unless `use_model` is false) the model decides
+    which verbs are cues and in which frame (the hybrid); without one the cue table does (rules)."""
     quotes = QuoteIndex(find_quotes(doc_text(doc)))
-    found = [f for token in doc if (f := match_cue(doc, token, quotes)) is not None]
-    found.extend(unclaimed(find_labels(doc), found))
+    model = model or (cue_model.shipped() if use_model else None)
+    if model is None:
+        found = [f for token in doc if (f := match_cue(doc, token, quotes)) is not None]
+        found.extend(unclaimed(find_labels(doc), found))
+    else:  # the model finds cues inside a transcript's turns too: a speaker label stays their parent
+        found = cue_model.match_cues(doc, quotes, model)
+        found.extend(find_labels(doc))
     found = attach_quotes(doc, found, quotes.quotes)
     found = fold_relays(doc, found)
     for item in found:
         item.type = classify(item, quotes)
-    nest(found)
+    nest(found, NESTING_CONFIDENCE if model is None else model.nesting)
     found = promote_through_outlets(found)
     return fold_trailing_according(found)
 

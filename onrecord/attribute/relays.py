@@ -61,8 +61,9 @@ def _only_source_and_cue(doc: Doc, relay: Found, start: int, end: int) -> bool:
     return not rest.strip(" ,.;:\n")
 
 
-def nest(found: list[Found]) -> None:
-    """Mark attributions reported inside another's content ("The Kremlin said Putin had told …")."""
+def nest(found: list[Found], reliable: float = NESTING_CONFIDENCE) -> None:
+    """Mark attributions reported inside another's content ("The Kremlin said Putin had told …");
+    only an outer attribution with at least `reliable` confidence takes nested ones."""
     nearby = Nearby(found)
     for inner in found:
         if inner.cue is None:
@@ -71,7 +72,7 @@ def nest(found: list[Found]) -> None:
             f
             for f in nearby.around(inner.cue[0], inner.cue[1])
             if f is not inner
-            and f.confidence >= NESTING_CONFIDENCE
+            and f.confidence >= reliable
             and f.start <= inner.cue[0] < f.end
             and not (f.cue and inner.start <= f.cue[0] < inner.end)
         ]
