@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import needs_shared
 
-FLOORS = {"content_partial": 0.77, "source_given_content": 0.875, "end_to_end": 0.68}
+FLOORS = {"content_partial": 0.79, "content_exact": 0.55, "source_given_content": 0.905, "end_to_end": 0.725}
 
 
 @pytest.fixture(scope="module")
