@@ -5,12 +5,13 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from onrecord.datafiles import lines
+
 DATA = Path(__file__).parent / "data"
 
 
-def _lines(name: str) -> list[str]:
-    text = (DATA / name).read_text(encoding="utf-8")
-    return [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+def _lines(name: str) -> tuple[str, ...]:
+    return lines("onrecord.attribute", f"data/{name}")
 
 
 def read_frames(name: str) -> dict[str, frozenset[str]]:
@@ -46,5 +47,7 @@ def frame_precision() -> dict[tuple[str, str], float]:
 
 @lru_cache(maxsize=1)
 def outlets() -> frozenset[str]:
-    """Lower-cased names of news outlets and wires, which relay rather than originate statements."""
-    return frozenset(line.strip().lower() for line in _lines("outlets.txt"))
+    """Lower-cased names of news outlets and wires, which relay rather than originate statements,
+    each also without a leading "the" ("the associated press" and "associated press")."""
+    names = {line.lower() for line in _lines("outlets.txt")}
+    return frozenset(names | {name.removeprefix("the ") for name in names})

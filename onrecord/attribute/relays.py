@@ -100,10 +100,9 @@ def promote_through_outlets(found: list[Found]) -> list[Found]:
     nested attribution that carries most of its content, the nested speaker is the source and the
     outlet its relay."""
     children = _children(found)
-    names = {name.removeprefix("the ") for name in outlets()}
     dropped: set[int] = set()
     for outer in found:
-        relaying = outer.cue_lemma == "report" or outer.name.lower().removeprefix("the ") in names
+        relaying = outer.cue_lemma == "report" or outer.name.lower().removeprefix("the ") in outlets()
         inner = children.get(id(outer))
         if outer.parent is not None or not relaying or not inner:
             continue

@@ -104,7 +104,7 @@ def _parse_date(value: str | None) -> date | None:
 def _relaying_names(found: list[Found]) -> set[str]:
     """Who passes statements on in this article: known outlets, plus anyone the article shows
     relaying ("…, Baltic Wire reported", "according to Baltic Wire" at the end of a report)."""
-    names = {o.removeprefix("the ") for o in outlets()} | set(outlets())
+    names = set(outlets())
     for item in found:
         names.update(r.name.lower() for r in item.relays)
         if item.cue_lemma == "report" and item.speaker is not None:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
-DATA = Path(__file__).parent / "data"
+from onrecord.datafiles import lines
 
 
-def _lines(name: str) -> list[str]:
-    text = (DATA / name).read_text(encoding="utf-8")
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+def _lines(name: str) -> tuple[str, ...]:
+    return lines("onrecord.resolve", f"data/{name}")
 
 
 @lru_cache(maxsize=1)

@@ -130,11 +130,7 @@ class SpeakerResolver:
             return None
         targets = role_synonyms().get(noun, frozenset({noun}))
         modifiers = {fold(t.text) for t in span if t.i != head.i and t.dep_ in ("amod", "compound", "poss")}
-        candidates = [
-            e
-            for e in self.table.entities
-            if e.type == "person" and any(fold(r).split()[-1:] and _holds(r, targets) for r in e.roles)
-        ]
+        candidates = [e for e in self.table.entities if e.type == "person" and any(_holds(r, targets) for r in e.roles)]
         if not candidates:
             return None
         if modifiers:

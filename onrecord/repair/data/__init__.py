@@ -3,37 +3,15 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import files
+
+from onrecord.datafiles import lines as data_lines
 
 
-@cache
 def lines(name: str) -> tuple[str, ...]:
-    """Non-empty lines of a data file, with `#` comments and surrounding spaces removed.
-
-    Regex files keep a literal `#` by writing it as `\\#` (a plain `#` starts a comment).
-    """
-    text = files(__package__).joinpath(name).read_text(encoding="utf-8")
-    out = []
-    for raw in text.splitlines():
-        line = _strip_comment(raw).strip()
-        if line:
-            out.append(line)
-    return tuple(out)
+    return data_lines(__package__, name)
 
 
 @cache
 def words(name: str) -> frozenset[str]:
     """A data file as a set of lowercase words."""
     return frozenset(line.lower() for line in lines(name))
-
-
-def _strip_comment(line: str) -> str:
-    """Cut at the first `#` that is not escaped as `\\#`."""
-    i = 0
-    while True:
-        i = line.find("#", i)
-        if i < 0:
-            return line
-        if i == 0 or line[i - 1] != "\\":
-            return line[:i]
-        i += 1
