@@ -80,8 +80,7 @@ def format_report(report: dict) -> str:
         [
             f"model {report['model']}: {report['articles']} articles, {report['words']:,} words",
             f"{'':18}{'seconds':>10}{'articles/s':>12}{'words/s':>12}",
-            f"{'raw spaCy pipe':18}{raw['seconds']:>10.2f}{raw['articles_per_s']:>12.2f}"
-            f"{raw['words_per_s']:>12,.0f}",
+            f"{'raw spaCy pipe':18}{raw['seconds']:>10.2f}{raw['articles_per_s']:>12.2f}{raw['words_per_s']:>12,.0f}",
             f"{'onrecord analyze':18}{full['seconds']:>10.2f}{full['articles_per_s']:>12.2f}"
             f"{full['words_per_s']:>12,.0f}",
             f"ratio (onrecord / raw throughput): {report['ratio']:.3f}",
@@ -123,15 +122,16 @@ def run_ingest_bench(paths: list[str], *, settings: Settings, repeat: int = 1, w
                 best[n] = min(best[n], time.perf_counter() - start)
                 stored[n] = summary.stored
     raw = Timing(raw_best, len(texts), words)
+    rate = {n: stored[n] / best[n] for n in workers}
     return {
         "model": settings.model,
         "articles": len(texts),
         "words": words,
         "raw_spacy": raw.as_dict(),
-        "ingest": {
-            str(n): {**Timing(best[n], stored[n], words).as_dict(), "stored": stored[n]} for n in workers
-        },
-        "ratio": {str(n): round((stored[n] / best[n]) / (len(texts) / raw_best), 3) for n in workers},
+        "ingest": {str(n): {**Timing(best[n], stored[n], words).as_dict(), "stored": stored[n]} for n in workers},
+        "ratio": {str(n): round(rate[n] / (len(texts) / raw_best), 3) for n in workers},
+        # each worker count's throughput over the first's: what adding workers buys
+        "scaling": {str(n): round(rate[n] / rate[workers[0]], 3) if rate[workers[0]] else 0.0 for n in workers},
     }
 
 
@@ -149,4 +149,6 @@ def format_ingest_report(report: dict) -> str:
             f"{label:22}{timing['seconds']:>10.2f}{timing['articles_per_s']:>12.2f}"
             f"{timing['words_per_s']:>12,.0f}{report['ratio'][n]:>8.3f}"
         )
+    first, *more = report["scaling"]
+    lines += [f"{n} workers / {first}: {report['scaling'][n]:.2f}x the throughput" for n in more]
     return "\n".join(lines)

@@ -14,26 +14,19 @@ from typing import Any
 
 import click
 
-from onrecord.cliutil import EXIT_INPUT, check_date, fail, handle_errors, model_option, progress
+from onrecord.cliutil import (
+    EXIT_INPUT,
+    check_date,
+    fail,
+    handle_errors,
+    model_option,
+    no_model_option,
+    progress,
+    use_model,
+)
 from onrecord.settings import Settings
 from onrecord.store.cli import register as register_store_commands
 from onrecord.web.command import serve
-
-_NO_MODEL = "onrecord.no_model"
-# Recorded on the click context rather than passed as an argument, so that wrappers of a command's
-# callback (bench --ingest) keep their signature.
-no_model_option = click.option(
-    "--no-model",
-    is_flag=True,
-    expose_value=False,
-    callback=lambda ctx, _param, value: ctx.meta.__setitem__(_NO_MODEL, value),
-    help="Rules only: leave the trained cue model out (env ONRECORD_NO_MODEL).",
-)
-
-
-def _use_model() -> bool | None:
-    """False under --no-model; None leaves it to ONRECORD_NO_MODEL (default: the model is used)."""
-    return False if click.get_current_context().meta.get(_NO_MODEL) else None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -64,7 +57,7 @@ def analyze(
     from onrecord.read import Document, Failure, iter_documents
 
     published = check_date(published)
-    settings = Settings.from_env(model=model, use_model=_use_model())
+    settings = Settings.from_env(model=model, use_model=use_model())
     items = list(iter_documents(list(paths)))
     failures = [i for i in items if isinstance(i, Failure)]
     for failure in failures:
@@ -110,7 +103,7 @@ def evaluate(gold_dir: str, pred_out: str | None, as_json: bool, model: str | No
 
     gold = load_gold(gold_dir)
     documents = [Document(name=g.name, text=g.text) for g in gold]
-    settings = Settings.from_env(model=model, use_model=_use_model())
+    settings = Settings.from_env(model=model, use_model=use_model())
     records = analyze_many(progress(documents, "evaluate"), settings=settings)
     named = ((d.name, r.to_dict()) for d, r in zip(documents, records, strict=True))
     predictions = predictions_from_records(named)
@@ -124,16 +117,21 @@ def evaluate(gold_dir: str, pred_out: str | None, as_json: bool, model: str | No
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--repeat", default=1, show_default=True, help="Runs of each side; the best is kept.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--ingest", is_flag=True, help="Measure `onrecord ingest` (1 and 2 workers) against raw spaCy instead.")
 @model_option
 @no_model_option
 @handle_errors
-def bench(paths: tuple[str, ...], repeat: int, as_json: bool, model: str | None) -> None:
+def bench(paths: tuple[str, ...], repeat: int, as_json: bool, ingest: bool, model: str | None) -> None:
     """Throughput of the full analysis next to raw spaCy nlp.pipe, same model, same run."""
-    from onrecord.bench import format_report, run_bench
+    from onrecord import bench as benchmarks
 
-    settings = Settings.from_env(model=model, use_model=_use_model())
-    report = run_bench(list(paths), settings=settings, repeat=repeat)
-    click.echo(json.dumps(report, indent=2) if as_json else format_report(report))
+    settings = Settings.from_env(model=model, use_model=use_model())
+    if ingest:
+        report = benchmarks.run_ingest_bench(list(paths), settings=settings, repeat=repeat)
+        click.echo(json.dumps(report, indent=2) if as_json else benchmarks.format_ingest_report(report))
+        return
+    report = benchmarks.run_bench(list(paths), settings=settings, repeat=repeat)
+    click.echo(json.dumps(report, indent=2) if as_json else benchmarks.format_report(report))
 
 
 @main.command()

@@ -56,3 +56,19 @@ def progress(items: list, label: str, enabled: bool | None = None) -> Any:
 model_option = click.option(
     "--model", envvar=MODEL_ENV, default=None, help=f"spaCy pipeline package or path (env {MODEL_ENV})."
 )
+
+_NO_MODEL = "onrecord.no_model"
+# Recorded on the click context rather than passed as an argument, so that every command that
+# analyses takes the flag without one more parameter.
+no_model_option = click.option(
+    "--no-model",
+    is_flag=True,
+    expose_value=False,
+    callback=lambda ctx, _param, value: ctx.meta.__setitem__(_NO_MODEL, value),
+    help="Rules only: leave the trained cue model out (env ONRECORD_NO_MODEL).",
+)
+
+
+def use_model() -> bool | None:
+    """False under --no-model; None leaves it to ONRECORD_NO_MODEL (default: the model is used)."""
+    return False if click.get_current_context().meta.get(_NO_MODEL) else None

@@ -173,9 +173,7 @@ def _role_argument(arg: str) -> tuple[str, str]:
     return role.rstrip("0123456789"), ref
 
 
-def _gold_attribution(
-    roles: list[tuple[str, str]], bounds: dict[str, list[Seg]], size: int
-) -> GoldAttribution | None:
+def _gold_attribution(roles: list[tuple[str, str]], bounds: dict[str, list[Seg]], size: int) -> GoldAttribution | None:
     """An event as an attribution, or None when it has no content or points outside the text."""
     by_role: dict[str, list[Seg]] = defaultdict(list)
     for role, ref in roles:
@@ -214,9 +212,7 @@ def predictions_from_records(
     return [
         {
             "article": _article_name(name),
-            "attributions": [
-                _prediction_line(a) for a in record.get("attributions") or [] if not a.get("parent")
-            ],
+            "attributions": [_prediction_line(a) for a in record.get("attributions") or [] if not a.get("parent")],
         }
         for name, record in records
     ]
@@ -379,9 +375,7 @@ def _is_direct(text: str, segments: list[Seg], window: int) -> bool:
         return False
     first, last = segments[0][0], segments[-1][1]
     snippet = (
-        text[max(0, first - window) : first]
-        + "".join(text[s:e] for s, e in segments)
-        + text[last : last + window]
+        text[max(0, first - window) : first] + "".join(text[s:e] for s, e in segments) + text[last : last + window]
     )
     return _has_quotation_mark(snippet)
 
@@ -487,9 +481,7 @@ def _result(
     return result
 
 
-def _counts(
-    gold: list[GoldArticle], preds: _PredictionSet, config: _Config, fragments: int
-) -> dict[str, int]:
+def _counts(gold: list[GoldArticle], preds: _PredictionSet, config: _Config, fragments: int) -> dict[str, int]:
     attributions = [(a.text, g) for a in gold for g in a.attributions]
     names = {a.name for a in gold}
     return {
@@ -552,9 +544,7 @@ def _score_article(article: GoldArticle, preds: list[_Predicted], config: _Confi
         tallies[(subset, "source_given_content")].add(
             *_role_counts(partial, pred.source, gold.source, right_source, p_in, g_in)
         )
-        tallies[(subset, "cue_given_content")].add(
-            *_role_counts(partial, pred.cue, gold.cue, right_cue, p_in, g_in)
-        )
+        tallies[(subset, "cue_given_content")].add(*_role_counts(partial, pred.cue, gold.cue, right_cue, p_in, g_in))
         tallies[(subset, "end_to_end")].add(*_matched_counts(partial, p_in, g_in, end_to_end))
     _add_token_counts(text, pred, gold, tallies)
     return _fragments(pred.kept, gold.kept, partial)

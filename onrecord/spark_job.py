@@ -191,9 +191,7 @@ def run_job(
                 outcomes.flatMap(lambda o: o.rows["speakers"] if isinstance(o, Stored) else []),
                 spark_schema("speakers"),
             )
-            speakers = per_article.groupBy("key").agg(
-                F.min("name").alias("name"), F.min("kind").alias("kind")
-            )
+            speakers = per_article.groupBy("key").agg(F.min("name").alias("name"), F.min("kind").alias("kind"))
             speakers.write.mode("overwrite").parquet(f"{output.rstrip('/')}/speakers")
             counts["speakers"] = spark.read.parquet(f"{output.rstrip('/')}/speakers").count()
         finally:

@@ -1,4 +1,4 @@
-"""The corpus commands: `ingest`, `query`, `export`, `spark`, and `bench --ingest`.
+"""The corpus commands: `ingest`, `query`, `export` and `spark`.
 
 `register(main)` adds them to the `onrecord` click group (one line in onrecord/cli.py). The helpers
 (`handle_errors`, `model_option`) come from onrecord.cliutil, shared with every other command, so these
@@ -7,7 +7,6 @@ behave like the others (one clear line and exit code 2 on any `OnrecordError`).
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from collections.abc import Callable
@@ -47,7 +46,7 @@ def _date() -> Callable[[Any, Any, str | None], str | None]:
 def register(main: click.Group) -> None:
     from onrecord import cliutil as base
 
-    handle_errors, model_option = base.handle_errors, base.model_option
+    handle_errors, model_option, no_model_option = base.handle_errors, base.model_option, base.no_model_option
 
     def dates(func: Callable) -> Callable:
         func = click.option("--until", callback=_date(), help="Articles published on or before YYYY-MM-DD.")(func)
@@ -66,6 +65,7 @@ def register(main: click.Group) -> None:
     @click.option("--batch", type=int, default=16, show_default=True, help="Articles per worker task.")
     @click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON.")
     @model_option
+    @no_model_option
     @handle_errors
     def ingest(
         paths: tuple[str, ...], db: str, workers: int | None, batch: int, as_json: bool, model: str | None
@@ -75,7 +75,7 @@ def register(main: click.Group) -> None:
         from onrecord.store.ingest import default_workers
         from onrecord.store.ingest import ingest as run
 
-        settings = Settings.from_env(model=model)
+        settings = Settings.from_env(model=model, use_model=base.use_model())
         summary = run(
             list(paths),
             db,
@@ -220,6 +220,7 @@ def register(main: click.Group) -> None:
     @click.option("--partitions", type=int, help="Partitions to analyse in (default: the cluster's cores).")
     @click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
     @model_option
+    @no_model_option
     @handle_errors
     def spark(
         input_path: str,
@@ -238,41 +239,8 @@ def register(main: click.Group) -> None:
             input_path,
             output,
             master=master,
-            settings=Settings.from_env(model=model),
+            settings=Settings.from_env(model=model, use_model=base.use_model()),
             partitions=partitions,
             overwrite=overwrite,
         )
         click.echo(json.dumps(summary))
-
-    _extend_bench(main, handle_errors)
-
-
-def _extend_bench(main: click.Group, handle_errors: Callable) -> None:
-    """`onrecord bench --ingest`: the existing bench command, with a flag that measures ingest."""
-    bench = main.commands.get("bench")
-    if bench is None or any(p.name == "ingest" for p in bench.params):
-        return
-    bench.params.append(
-        click.Option(
-            ["--ingest"],
-            is_flag=True,
-            help="Measure `onrecord ingest` (1 and 2 workers) against raw spaCy instead.",
-        )
-    )
-    original = bench.callback
-    assert original is not None
-
-    @handle_errors
-    def ingest_bench(paths: tuple[str, ...], repeat: int, as_json: bool, model: str | None) -> None:
-        from onrecord.bench import format_ingest_report, run_ingest_bench
-
-        report = run_ingest_bench(list(paths), settings=Settings.from_env(model=model), repeat=repeat)
-        click.echo(json.dumps(report, indent=2) if as_json else format_ingest_report(report))
-
-    @functools.wraps(original)
-    def callback(*args: Any, ingest: bool = False, **kwargs: Any) -> Any:
-        if ingest:
-            return ingest_bench(*args, **kwargs)
-        return original(*args, **kwargs)
-
-    bench.callback = callback

@@ -58,9 +58,7 @@ class Filters:
         if self.anonymous:
             clauses.append("a.source_anonymous")
         if self.via:
-            clauses.append(
-                "EXISTS (SELECT 1 FROM unnest(a.via) AS t(v) WHERE contains(lower(t.v), lower(?)))"
-            )
+            clauses.append("EXISTS (SELECT 1 FROM unnest(a.via) AS t(v) WHERE contains(lower(t.v), lower(?)))")
             params.append(self.via)
         return " AND ".join(clauses), params
 
@@ -191,14 +189,10 @@ def render(columns: list[str], rows: list[tuple], fmt: str, width: int = 60) -> 
     cells = [[_cell(v, width) for v in row] for row in rows]
     widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
     numeric = [all(isinstance(r[i], (int, float)) or r[i] is None for r in rows) for i in range(len(columns))]
-    lines = [
-        "  ".join(c.rjust(w) if n else c.ljust(w) for c, w, n in zip(columns, widths, numeric, strict=True))
-    ]
+    lines = ["  ".join(c.rjust(w) if n else c.ljust(w) for c, w, n in zip(columns, widths, numeric, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
     for row in cells:
-        lines.append(
-            "  ".join(c.rjust(w) if n else c.ljust(w) for c, w, n in zip(row, widths, numeric, strict=True))
-        )
+        lines.append("  ".join(c.rjust(w) if n else c.ljust(w) for c, w, n in zip(row, widths, numeric, strict=True)))
     if not rows:
         lines.append("(no rows)")
     return "\n".join(line.rstrip() for line in lines)

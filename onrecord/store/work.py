@@ -84,9 +84,7 @@ def failed(name: str, exc: BaseException, hash_: str | None = None) -> Failed:
     if isinstance(exc, OnrecordError):
         return Failed(name, hash_, exc.code, exc.message)
     message = " ".join(str(exc).split())[:500]
-    return Failed(
-        name, hash_, "internal", f"{type(exc).__name__}: {message}" if message else type(exc).__name__
-    )
+    return Failed(name, hash_, "internal", f"{type(exc).__name__}: {message}" if message else type(exc).__name__)
 
 
 def read_item(item: Item) -> Prepared | Failed:

@@ -71,6 +71,24 @@ def test_cli_no_model_flag(tmp_path):
     assert hybrid.output != rules.output
 
 
+def test_no_model_flag_reaches_ingest_workers(tmp_path):
+    """Workers are separate processes: the flag must travel in the settings they are started with."""
+    from onrecord.cli import main
+    from onrecord.store.db import Store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "article.txt").write_text(TEXT, encoding="utf-8")
+    cues = {}
+    for label, flags in (("hybrid", []), ("rules", ["--no-model"])):
+        db = tmp_path / f"{label}.db"
+        result = CliRunner().invoke(main, ["ingest", str(folder), "--db", str(db), "--workers", "1", *flags])
+        assert result.exit_code == 0, result.output
+        with Store.open(db, read_only=True) as store:
+            cues[label] = {r[0] for r in store.con.execute("SELECT cue_text FROM attributions").fetchall()}
+    assert "supports" in cues["hybrid"] and "supports" not in cues["rules"]
+
+
 def test_save_and_load_round_trip(tmp_path):
     vocab = ["bias", "left=\n\n", 'lem="quoted"', "lem=naïve"]
     linear = cue_model.Linear(vocab, np.array([0.5, -1.25, 2.0, 0.0]))

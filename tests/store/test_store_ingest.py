@@ -9,9 +9,9 @@ import sqlite3
 import pytest
 
 from onrecord.errors import StoreError
-from onrecord.store import migrations
+from onrecord.store import migrations, sources
 from onrecord.store.db import Store
-from onrecord.store.ingest import ingest
+from onrecord.store.ingest import Summary, _tasks, ingest, task_size
 from onrecord.store.tables import TABLES
 from tests.store.conftest import all_tables, onrecord, table
 from tests.store.corpus import articles, as_html, write_jsonl, write_txt, write_warc
@@ -220,7 +220,31 @@ def test_bench_ingest_reports_workers_against_raw_spacy(tmp_path):
     report = json.loads(result.stdout)
     assert report["articles"] == 4 and report["raw_spacy"]["articles_per_s"] > 0
     assert set(report["ingest"]) == {"1", "2"} and set(report["ratio"]) == {"1", "2"}
+    assert report["scaling"]["1"] == 1.0 and report["scaling"]["2"] > 0
     for timing in report["ingest"].values():
         assert timing["stored"] == 4 and timing["articles_per_s"] > 0
     plain = onrecord("bench", str(small / "story-000.txt"))  # the bench without --ingest is unchanged
     assert plain.returncode == 0 and "raw spaCy pipe" in plain.stdout and "ingest" not in plain.stdout
+
+
+def test_tasks_shrink_towards_the_end_of_the_run():
+    """Guided scheduling: full batches while work is plentiful, single articles at the end."""
+    assert task_size(None, 2, 16) == 16  # total unknown (a WARC stream): fixed batches
+    assert task_size(1000, 1, 16) == 16  # one worker has nobody to wait for
+    assert task_size(1000, 2, 16) == 16
+    assert task_size(30, 2, 16) == 5
+    assert task_size(1, 2, 16) == 1 and task_size(0, 2, 16) == 1
+
+
+def test_tasks_hand_out_every_new_article_once(reference_db, txt_corpus, tmp_path):
+    inputs = sources.expand([str(txt_corpus)])
+    summary = Summary(total=30)
+    pending: list = []
+    sizes = [len(task.items) for task in _tasks(inputs, set(), 16, 2, summary, pending)]
+    assert sum(sizes) == 30 and not pending
+    assert sizes[0] == 5 and sizes[-1] == 1 and sizes == sorted(sizes, reverse=True)
+    # stored articles are skipped before any task is formed
+    with Store.open(reference_db, read_only=True) as store:
+        known = store.stored_hashes()
+    summary = Summary(total=30)
+    assert list(_tasks(inputs, known, 16, 2, summary, pending)) == [] and summary.skipped == 30
