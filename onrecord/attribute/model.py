@@ -18,6 +18,7 @@ import json
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain, repeat
 from pathlib import Path
 
 import numpy as np
@@ -239,16 +240,18 @@ class Linear:
         self.vocab = vocab
         self.index = {f: i for i, f in enumerate(vocab)}
         self.weights = weights.astype(np.float32)
+        # one slot more, weighing 0, for every feature the model never saw: lookups need no branch
+        self._padded = np.append(self.weights, np.float32(0))
 
     def scores(self, rows: list[list[str]]) -> np.ndarray:
         if not rows:
             return np.zeros(0, dtype=np.float32)
-        index = self.index
-        ids = [[i for f in row if (i := index.get(f)) is not None] for row in rows]
-        lengths = np.fromiter((len(r) for r in ids), dtype=np.int64, count=len(ids))
-        flat = np.fromiter((i for r in ids for i in r), dtype=np.int64, count=int(lengths.sum()))
-        owner = np.repeat(np.arange(len(ids)), lengths)
-        return np.bincount(owner, weights=self.weights[flat], minlength=len(ids))
+        lengths = [len(row) for row in rows]
+        flat = np.fromiter(
+            map(self.index.get, chain.from_iterable(rows), repeat(len(self.vocab))), dtype=np.intp, count=sum(lengths)
+        )
+        owner = np.repeat(np.arange(len(rows)), lengths)
+        return np.bincount(owner, weights=self._padded[flat], minlength=len(rows))
 
     def probabilities(self, rows: list[list[str]]) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.scores(rows)))

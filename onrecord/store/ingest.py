@@ -1,14 +1,15 @@
 """`onrecord ingest`: worker processes parse, the main process writes.
 
     main: expand inputs → items (text decoded here, so its hash is known) → skip stored hashes
-          → tasks of --batch items → worker pool
+          → tasks of up to --batch items, smaller towards the end → worker pool
     workers (spawned; each loads the spaCy model once): read HTML (trafilatura), hash, skip what was
           stored when the run began, `analyze_many` the rest → rows
-    main: each finished task's rows → one transaction (Store.write)
+    main: finished rows → one transaction per --batch articles or every few seconds (Store.write)
 
 Nothing is parsed twice across runs: the stored hashes are read before any work starts, and the
 writer re-checks every hash inside its transaction.  Killing the run at any moment loses at most the
-tasks in flight; the same command then parses those again and nothing else.
+tasks in flight and the results waiting for their transaction; the same command then parses those
+again and nothing else.  Ctrl-C writes the finished results before it stops.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from onrecord.store.work import Failed, Item, Outcome, Prepared, Skipped, Stored
 
 LOG_INTERVAL_ENV = "ONRECORD_LOG_INTERVAL"
 DEFAULT_BATCH = 16
+WRITE_EVERY_S = 2.0  # results wait at most this long for more to share their transaction
 TASKS_PER_WORKER = 3  # guided scheduling: a task is at most 1/(3 × workers) of the work left
 
 
@@ -316,20 +318,32 @@ def _run(
     def start() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(settings, frozen))
 
-    pending: list[Outcome] = []  # failures found while reading, written with the next transaction
+    # finished outcomes not written yet: read failures, and results gathered into fewer transactions
+    pending: list[Outcome] = []
     tasks: Iterator[_Task] = _tasks(files, known, batch, workers, summary, pending)
     retries: list[_Task] = []
     inflight: dict[Future, _Task] = {}
     limit = workers * 2
+    last_write = time.perf_counter()
     pool = start()
 
     def record(outcomes: list[Outcome]) -> None:
-        writable = [o for o in [*pending, *outcomes] if not isinstance(o, Skipped)]
+        summary.skipped += sum(1 for o in outcomes if isinstance(o, Skipped))
+        pending.extend(o for o in outcomes if not isinstance(o, Skipped))
+        waiting = sum(1 for o in pending if isinstance(o, Stored))
+        if waiting >= batch or time.perf_counter() - last_write >= WRITE_EVERY_S:
+            flush()
+
+    def flush() -> None:
+        """One transaction for what is pending.  Writes cost the cores the workers parse on, and
+        most of a small write is fixed cost, so results wait for a batch's worth (or a few seconds)."""
+        nonlocal last_write
+        writable = list(pending)
         pending.clear()
         stored, failed = store.write(writable)  # type: ignore[arg-type]
+        last_write = time.perf_counter()
         summary.stored += stored
         summary.failed += failed
-        summary.skipped += sum(1 for o in outcomes if isinstance(o, Skipped))
         summary.skipped += sum(1 for o in writable if isinstance(o, Stored)) - stored  # duplicates
         summary.failures.extend(o for o in writable if isinstance(o, Failed))
         bar.update(summary)
@@ -378,7 +392,7 @@ def _run(
                     break
             if not broken:
                 if pending and not inflight:
-                    record([])
+                    flush()
                 if not inflight:
                     break
                 done, _ = wait(inflight, return_when=FIRST_COMPLETED)
@@ -391,14 +405,18 @@ def _run(
                     record(outcomes)
             if broken:
                 recover()
+    except KeyboardInterrupt:
+        _terminate(pool)  # stop the workers now, not after their current task
+        flush()  # keep what is finished (a second Ctrl-C rolls this transaction back, nothing more)
+        raise
     except BaseException:
-        _terminate(pool)  # Ctrl-C or an error: stop the workers now, not after their current task
+        _terminate(pool)
         raise
     # Every result is in and the workers hold nothing: stop them rather than wait for each to tear
     # down its interpreter and model (a third of a second, paid at the end of every run).
     _terminate(pool)
     if pending:
-        record([])
+        flush()
 
 
 def _terminate(pool: ProcessPoolExecutor) -> None:

@@ -248,3 +248,24 @@ def test_tasks_hand_out_every_new_article_once(reference_db, txt_corpus, tmp_pat
         known = store.stored_hashes()
     summary = Summary(total=30)
     assert list(_tasks(inputs, known, 16, 2, summary, pending)) == [] and summary.skipped == 30
+
+
+def test_small_tasks_share_transactions(tmp_path, txt_corpus, reference_db, monkeypatch):
+    """The tail's single-article tasks are not one transaction each: the writer waits for a batch."""
+    import onrecord.store.ingest as ingest_module
+
+    writes: list[int] = []
+    real_write = Store.write
+
+    def counting_write(self, outcomes):
+        outcomes = list(outcomes)
+        writes.append(len(outcomes))
+        return real_write(self, outcomes)
+
+    monkeypatch.setattr(Store, "write", counting_write)
+    monkeypatch.setattr(ingest_module, "WRITE_EVERY_S", 1e9)  # only the batch size and the end flush
+    db = tmp_path / "batched.db"
+    summary = ingest([str(txt_corpus)], db, workers=2, batch=8, **QUIET)
+    assert summary.stored == 30
+    assert sum(writes) == 30 and len(writes) <= 4 and all(n >= 8 for n in writes[:-1])
+    assert all_tables(db) == all_tables(reference_db)
