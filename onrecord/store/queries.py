@@ -91,12 +91,14 @@ def stats(store: Store) -> dict[str, Any]:
     return {k: _plain(v) for k, v in values.items()}
 
 
-def speakers(store: Store, f: Filters) -> Result:
-    where, params = f.where()
-    sql = f"""
+def speaker_totals(where: str = "TRUE") -> str:
+    """One row per speaker key over the attributions that pass `where` (aliases `a`, `ar`): the CLI's
+    `query speakers` and the web's speaker list both select from this, so their counts agree."""
+    return f"""
         SELECT a.source_key AS key,
                coalesce(any_value(s.name), mode(a.source_name)) AS name,
-               coalesce(any_value(s.kind), any_value(a.source_kind)) AS kind,
+               coalesce(any_value(s.kind), mode(a.source_kind)) AS kind,
+               bool_or(coalesce(a.source_anonymous, FALSE)) AS anonymous,
                count(*) AS attributions,
                count(*) FILTER (WHERE a.type = 'direct') AS direct,
                count(DISTINCT a.article) AS articles,
@@ -108,6 +110,13 @@ def speakers(store: Store, f: Filters) -> Result:
         LEFT JOIN speakers s ON s.key = a.source_key
         WHERE a.source_key IS NOT NULL AND {where}
         GROUP BY a.source_key
+    """
+
+
+def speakers(store: Store, f: Filters) -> Result:
+    where, params = f.where()
+    sql = f"""
+        {speaker_totals(where)}
         ORDER BY attributions DESC, key
         {f.limit_sql()}
     """

@@ -325,8 +325,11 @@ def _corpus_routes(app: FastAPI, corpus: Any, page: Any) -> None:
 
     sorts = ("count", "name", "kind", "articles", "last")
 
-    def not_found(what: str) -> StarletteHTTPException:
-        return StarletteHTTPException(404, f"{what} is not in this corpus")
+    def found_or_404(found: dict[str, Any] | None, what: str) -> dict[str, Any]:
+        """What a corpus lookup found, or the 404 that both the page and its JSON twin answer."""
+        if found is None:
+            raise StarletteHTTPException(404, f"{what} is not in this corpus")
+        return found
 
     @app.get("/api/corpus", tags=["corpus"], summary="Corpus overview: counts and date range")
     def api_corpus() -> dict[str, Any]:
@@ -358,16 +361,11 @@ def _corpus_routes(app: FastAPI, corpus: Any, page: Any) -> None:
 
     @app.get("/api/speakers/{key:path}", tags=["corpus"], summary="One speaker: quotes and timeline")
     def api_speaker(key: str) -> dict[str, Any]:
-        found = corpus.speaker(key)
-        if found is None:
-            raise not_found(f"speaker {key!r}")
-        return found
+        return found_or_404(corpus.speaker(key), f"speaker {key!r}")
 
     @app.get("/speakers/{key:path}", response_class=HTMLResponse, include_in_schema=False)
     def speaker_page(request: Request, key: str) -> Response:
-        found = corpus.speaker(key)
-        if found is None:
-            raise not_found(f"speaker {key!r}")
+        found = found_or_404(corpus.speaker(key), f"speaker {key!r}")
         chart = charts.timeline(found["timeline"], label=f"Quotes by {found['name']} per month")
         mix = charts.stacked(found["mix"], label="sourcing categories")
         return page(request, "speaker.html", title=found["name"], s=found, chart=chart, mix_chart=mix)
@@ -385,16 +383,11 @@ def _corpus_routes(app: FastAPI, corpus: Any, page: Any) -> None:
 
     @app.get("/api/publishers/{name:path}", tags=["corpus"], summary="One publisher's sourcing profile")
     def api_publisher(name: str) -> dict[str, Any]:
-        found = corpus.publisher(name)
-        if found is None:
-            raise not_found(f"publisher {name!r}")
-        return found
+        return found_or_404(corpus.publisher(name), f"publisher {name!r}")
 
     @app.get("/publishers/{name:path}", response_class=HTMLResponse, include_in_schema=False)
     def publisher_page(request: Request, name: str) -> Response:
-        found = corpus.publisher(name)
-        if found is None:
-            raise not_found(f"publisher {name!r}")
+        found = found_or_404(corpus.publisher(name), f"publisher {name!r}")
         context = {
             "mix_chart": charts.stacked(found["mix"], label="sourcing categories"),
             "type_chart": charts.bars(list(found["types"].items()), label="attribution types"),
@@ -426,16 +419,12 @@ def _corpus_routes(app: FastAPI, corpus: Any, page: Any) -> None:
 
     @app.get("/api/articles/{article_id}", tags=["corpus"], summary="One stored article record")
     def api_article(article_id: str) -> JSONResponse:
-        record = corpus.article(article_id)
-        if record is None:
-            raise not_found(f"article {article_id!r}")
+        record = found_or_404(corpus.article(article_id), f"article {article_id!r}")
         return JSONResponse(record)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: str) -> Response:
-        record = corpus.article(article_id)
-        if record is None:
-            raise not_found(f"article {article_id!r}")
+        record = found_or_404(corpus.article(article_id), f"article {article_id!r}")
         title = record["meta"].get("title") or article_id
         return page(
             request,

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from onrecord.errors import OnrecordError
+from onrecord.store import queries
 from onrecord.web.render import KIND_LABELS, MIX_ORDER
 
 UNKNOWN_PUBLISHER = "(unknown)"
@@ -115,8 +116,6 @@ class Corpus:
 
     @_reading
     def overview(self, store: Any) -> dict[str, Any]:
-        from onrecord.store import queries
-
         return queries.stats(store)
 
     # -- speakers ---------------------------------------------------------------------------------
@@ -128,52 +127,27 @@ class Corpus:
         column = SPEAKER_SORTS.get(sort, "attributions")
         direction = "ASC" if order == "asc" else "DESC"
         q = q.strip()
+        search = "? = '' OR contains(lower(name), lower(?)) OR contains(lower(key), lower(?))"
         rows = self._rows(
             store,
             f"""
-            WITH g AS (
-                SELECT a.source_key AS key,
-                       coalesce(any_value(s.name), mode(a.source_name)) AS name,
-                       coalesce(any_value(s.kind), mode(a.source_kind)) AS kind,
-                       bool_or(coalesce(a.source_anonymous, FALSE)) AS anonymous,
-                       count(*) AS attributions,
-                       count(*) FILTER (WHERE a.type = 'direct') AS direct,
-                       count(DISTINCT a.article) AS articles,
-                       count(DISTINCT ar.publisher) AS publishers,
-                       min(ar.published_date) AS first,
-                       max(ar.published_date) AS last
-                FROM attributions a
-                JOIN articles ar ON ar.hash = a.article
-                LEFT JOIN speakers s ON s.key = a.source_key
-                WHERE a.source_key IS NOT NULL
-                GROUP BY a.source_key
-            )
-            SELECT *, count(*) OVER () AS total FROM g
-            WHERE ? = '' OR contains(lower(name), lower(?)) OR contains(lower(key), lower(?))
+            WITH g AS ({queries.speaker_totals()})
+            SELECT *, count(*) OVER () AS total FROM g WHERE {search}
             ORDER BY {column} {direction} NULLS LAST, key
             LIMIT ? OFFSET ?
             """,
             [q, q, q, limit, offset],
         )
-        total = rows[0]["total"] if rows else self._count_speakers(store, q)
+        if rows:
+            total = rows[0]["total"]
+        else:  # a page past the end: the window count has no row to ride on
+            total = self._rows(
+                store, f"WITH g AS ({queries.speaker_totals()}) SELECT count(*) AS n FROM g WHERE {search}", [q, q, q]
+            )[0]["n"]
         for row in rows:
             row.pop("total")
             row["kind_label"] = "anonymous" if row["anonymous"] else KIND_LABELS.get(row["kind"], "not resolved")
         return {"total": total, "limit": limit, "offset": offset, "speakers": rows}
-
-    def _count_speakers(self, store: Any, q: str) -> int:
-        rows = self._rows(
-            store,
-            """
-            SELECT count(DISTINCT a.source_key) AS n FROM attributions a
-            LEFT JOIN speakers s ON s.key = a.source_key
-            WHERE a.source_key IS NOT NULL
-              AND (? = '' OR contains(lower(coalesce(s.name, a.source_name)), lower(?))
-                   OR contains(lower(a.source_key), lower(?)))
-            """,
-            [q, q, q],
-        )
-        return rows[0]["n"]
 
     @_reading
     def speaker(self, store: Any, key: str, *, limit: int = 500) -> dict[str, Any] | None:

@@ -229,3 +229,17 @@ def test_serve_command_binds_loopback_and_refuses_a_missing_db(tmp_path, db):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_speaker_list_agrees_with_query_speakers(db, corpus_client):
+    """The page and `onrecord query speakers` count from one aggregation."""
+    from onrecord.store import queries
+    from onrecord.store.db import Store
+
+    with Store.open(db, read_only=True) as store:
+        names, rows = queries.speakers(store, queries.Filters())
+    cli = {r[names.index("key")]: r[names.index("attributions")] for r in rows}
+    web = corpus_client.get("/api/speakers", params={"limit": 1000}).json()
+    assert web["total"] == len(cli) and {s["key"]: s["attributions"] for s in web["speakers"]} == cli
+    beyond = corpus_client.get("/api/speakers", params={"q": "pell", "offset": 50}).json()
+    assert beyond["speakers"] == [] and beyond["total"] == 1
