@@ -63,8 +63,9 @@ class EntityTable:
 
 
 def build_entities(doc: Doc) -> EntityTable:
-    people = _people(doc)
-    organizations = _organizations(doc, people)
+    tokens = list(doc)  # spaCy makes a new Token object on every iteration: the scans share one list
+    people = _people(doc, tokens)
+    organizations = _organizations(doc, tokens, people)
     entities = [*people, *organizations]
     for number, entity in enumerate(sorted(entities, key=lambda e: e.mentions[0][0]), start=1):
         entity.id = f"e{number}"
@@ -84,15 +85,15 @@ def _name_tokens(ent: Span) -> list[Token]:
     return tokens
 
 
-def _people(doc: Doc) -> list[Entity]:
+def _people(doc: Doc, doc_tokens: list[Token]) -> list[Entity]:
     mentions: list[list[Token]] = [_name_tokens(e) for e in doc.ents if e.label_ == "PERSON"]
     mentions = [m for m in mentions if m and all(t.is_alpha or t.text in ".-'’" for t in m)]
     given_surnames = {fold(m[-1].text) for m in mentions if len(m) >= 2}
     mentions = [m for m in mentions if not _is_capital(m, given_surnames)]
-    mentions.extend(_titled_names(doc, {t.i for m in mentions for t in m}))
+    mentions.extend(_titled_names(doc_tokens, {t.i for m in mentions for t in m}))
     full = [m for m in mentions if len(m) >= 2]
     surnames = {fold(m[-1].text) for m in full} | {fold(m[0].text) for m in mentions if len(m) == 1}
-    mentions.extend(_untagged_surnames(doc, surnames, mentions))
+    mentions.extend(_untagged_surnames(doc_tokens, surnames, mentions))
     clusters: dict[str, Entity] = {}
     last_of: dict[str, list[str]] = {}
     for tokens in sorted(mentions, key=lambda m: (-len(m), m[0].i)):
@@ -140,15 +141,15 @@ def _is_capital(tokens: list[Token], surnames: set[str]) -> bool:
     return len(tokens) == 1 and fold(tokens[0].text) in capitals() and fold(tokens[0].text) not in surnames
 
 
-def _titled_names(doc: Doc, covered: set[int]) -> list[list[Token]]:
+def _titled_names(doc_tokens: list[Token], covered: set[int]) -> list[list[Token]]:
     """'Mayor Ilse Brandt', 'Councillor Verhoev': capitalised names right after a title are people,
     whatever the tagger made of them (it misses names it has never seen)."""
     found = []
-    for token in doc:
+    for token in doc_tokens:
         if token.lower_ not in titles() and token.lower_ + "." not in titles():
             continue
         names = []
-        for nxt in doc[token.i + 1 : token.i + 4]:
+        for nxt in doc_tokens[token.i + 1 : token.i + 4]:
             if nxt.pos_ != "PROPN" or not nxt.is_title or nxt.i in covered or nxt.ent_type_ in ("ORG", "GPE"):
                 break
             if nxt.lower_ in titles():
@@ -161,13 +162,13 @@ def _titled_names(doc: Doc, covered: set[int]) -> list[list[Token]]:
     return found
 
 
-def _untagged_surnames(doc: Doc, surnames: set[str], tagged: list[list[Token]]) -> list[list[Token]]:
+def _untagged_surnames(doc_tokens: list[Token], surnames: set[str], tagged: list[list[Token]]) -> list[list[Token]]:
     """Proper nouns spelling a known person's name that the tagger missed or mislabelled."""
     if not surnames:
         return []
     covered = {t.i for m in tagged for t in m}
     found = []
-    for token in doc:
+    for token in doc_tokens:
         if not token.is_title or token.i in covered:
             continue
         if (token.lower_ if token.text.isascii() else fold(token.text)) not in surnames:
@@ -213,7 +214,7 @@ def _modifies(token: Token, start: int, end: int) -> bool:
     return token.dep_ in _ROLE_MODIFIERS and start - 4 <= token.head.i < end
 
 
-def _organizations(doc: Doc, people: list[Entity]) -> list[Entity]:
+def _organizations(doc: Doc, doc_tokens: list[Token], people: list[Entity]) -> list[Entity]:
     person_tokens = {i for p in people for s, e in p.mentions for i in range(s, e)}
     clusters: dict[str, Entity] = {}
     for ent in doc.ents:
@@ -230,17 +231,17 @@ def _organizations(doc: Doc, people: list[Entity]) -> list[Entity]:
         key = fold(name)
         entity = clusters.setdefault(key, Entity("", name, kind))
         entity.mentions.append((tokens[0].i, tokens[-1].i + 1))
-    _institution_names(doc, clusters, person_tokens)
+    _institution_names(doc, doc_tokens, clusters, person_tokens)
     for entity in clusters.values():
         entity.mentions.sort()
     return list(clusters.values())
 
 
-def _institution_names(doc: Doc, clusters: dict[str, Entity], taken: set[int]) -> None:
+def _institution_names(doc: Doc, doc_tokens: list[Token], clusters: dict[str, Entity], taken: set[int]) -> None:
     """'the Kremlin', 'the White House': institutions the tagger may not mark."""
     firsts = {name.split()[0] for name in organization_names()}
     covered = taken | {i for e in clusters.values() for s, t in e.mentions for i in range(s, t)}
-    for token in doc:
+    for token in doc_tokens:
         if token.lower_ not in firsts or token.i in covered or not token.text[:1].isupper():
             continue
         for width in (2, 1):
