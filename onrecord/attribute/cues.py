@@ -15,6 +15,7 @@ from onrecord.attribute.names import display_name
 from onrecord.attribute.quotes import QuoteIndex
 
 DEFAULT_CONFIDENCE = 0.7  # hand-written cues the train split never showed
+FINDING_CONFIDENCE = 0.8  # "in a poll, …"
 
 
 def match_cue(doc: Doc, token: Token, quotes: QuoteIndex) -> Found | None:
@@ -24,6 +25,10 @@ def match_cue(doc: Doc, token: Token, quotes: QuoteIndex) -> Found | None:
     if according is not None:
         content, source, cue = according
         return found_from_ranges(doc, content, cue, "according to", source, token, 0.9)
+    finding = frames.in_finding(doc, token)
+    if finding is not None:
+        content, source, cue = finding
+        return found_from_ranges(doc, content, cue, "in", source, token, FINDING_CONFIDENCE)
     if token.pos_ != "VERB":
         return None
     lemma = token.lemma_.lower()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from onrecord.attribute.lexicon import finding_nouns
+
 Range = tuple[int, int]
 
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
@@ -23,6 +25,13 @@ def trim(doc: Doc, start: int, end: int) -> Range | None:
     while end > start and (doc[end - 1].is_space or doc[end - 1].lower_ in _EDGE_PUNCT):
         end -= 1
     return (start, end) if end > start else None
+
+
+def without_full_stop(doc: Doc, rng: Range | None) -> Range | None:
+    """A whole clause's range ends at its sentence's full stop, which is not part of what was said."""
+    if rng is not None and rng[1] - rng[0] > 1 and doc[rng[1] - 1].text == ".":
+        return trim(doc, rng[0], rng[1] - 1)
+    return rng
 
 
 def subtree_range(token: Token) -> Range:
@@ -207,7 +216,27 @@ def according_to(doc: Doc, token: Token) -> tuple[Range, Range, Range] | None:
         outer, anchor = (sent.start, sent.end), sent.start
     else:
         outer, anchor = subtree_range(head), head.i
-    content = trim(doc, *without(outer, phrase, anchor))
+    content = without_full_stop(doc, trim(doc, *without(outer, phrase, anchor)))
     if content is None or source is None:
         return None
     return content, source, (token.i, to.i + 1)
+
+
+def in_finding(doc: Doc, token: Token) -> tuple[Range, Range, Range] | None:
+    """ "In a Register poll last month, Cruz led by ten points": (content, source, cue) ranges when a
+    clause is set "in" a poll or survey, which then is its source; None otherwise."""
+    if token.lower_ != "in" or token.dep_ != "prep" or token.head.pos_ not in ("VERB", "AUX"):
+        return None
+    pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
+    if pobj is None or pobj.lemma_.lower() not in finding_nouns():
+        return None
+    head = token.head
+    # a finding is a whole statement with a subject of its own: not "(who) has been leading in polls"
+    subj = next((c for c in head.children if c.dep_ in _SUBJECTS), None)
+    if head.dep_ in ("relcl", "acl") or subj is None or subj.lower_ in ("who", "which", "that"):
+        return None
+    source = trim(doc, *subtree_range(pobj))
+    content = without_full_stop(doc, trim(doc, *without(subtree_range(head), subtree_range(token), head.i)))
+    if content is None or source is None or content[1] - content[0] < 3:
+        return None
+    return content, source, (token.i, token.i + 1)

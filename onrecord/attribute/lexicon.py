@@ -51,3 +51,9 @@ def outlets() -> frozenset[str]:
     each also without a leading "the" ("the associated press" and "associated press")."""
     names = {line.lower() for line in _lines("outlets.txt")}
     return frozenset(names | {name.removeprefix("the ") for name in names})
+
+
+@lru_cache(maxsize=1)
+def finding_nouns() -> frozenset[str]:
+    """Lemmas of polls and surveys, which are sources when a clause is "in" one."""
+    return frozenset(_lines("finding_nouns.txt"))

@@ -46,6 +46,7 @@ _SOURCE_DEPS = frozenset(
     ("nsubj", "nsubjpass", "csubj", "pobj", "poss", "appos", "attr", "dobj", "npadvmod", "conj", "ROOT", "dative")
 )
 MAX_SOURCES = 12
+RULE_CUES = frozenset(("according", "in"))  # words the rules decide on in the hybrid too (not verbs)
 
 
 @dataclass(slots=True)
@@ -350,9 +351,9 @@ def boundaries(model: CueModel, doc: Doc, cand: Candidate) -> Range | None:
 
 
 def match_cues(doc: Doc, quotes: QuoteIndex, model: CueModel) -> list[Found]:
-    """The hybrid's cue step: "according to" by rule, every other verb by the model's best reading."""
+    """The hybrid's cue step: "according to" and "in a poll" by rule, every verb by the model's best reading."""
     ctx = DocContext(doc, [quotes.at(t.idx) is not None for t in doc])
-    found = [f for t in ctx.tokens if t.lower_ == "according" and (f := match_cue(doc, t, quotes)) is not None]
+    found = [f for t in ctx.tokens if t.lower_ in RULE_CUES and (f := match_cue(doc, t, quotes)) is not None]
     taken = {f.head for f in found}
     for cand, probability in choose(model, ctx, taken):
         token = cand.token

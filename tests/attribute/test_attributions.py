@@ -73,6 +73,25 @@ def test_indirect_speech(analyze, text, source, content_word):
     assert a.cue is not None and a.cue.text not in a.content.text
 
 
+def test_a_poll_is_the_source_of_a_finding_set_in_it(analyze):
+    text = "In a Harbour Gazette poll released on Monday, the mayor led her rival by ten points."
+    a = only(analyze(text))
+    assert a.cue.text == "In" and source_text(a) == "a Harbour Gazette poll released on Monday"
+    assert a.content.text == "the mayor led her rival by ten points"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor, who has been leading in the polls, opened the new ferry terminal.",
+        "In the report, the old harbour map appears on page four.",  # where something is, not a finding
+        "She rose in the polls.",
+    ],
+)
+def test_in_a_poll_without_a_finding(analyze, text):
+    assert [a.cue.text for a in analyze(text).attributions if a.cue and a.cue.text.lower() == "in"] == []
+
+
 def test_colon_introduced_quote(analyze):
     text = "The spokesman put it plainly: “Nobody here has agreed to anything at all.”"
     a = only(analyze(text))
