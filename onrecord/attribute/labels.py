@@ -14,6 +14,8 @@ from onrecord.attribute.nearby import doc_text
 # Up to five capitalised words (initials, hyphens, apostrophes allowed), then a colon and text.
 _LABEL = re.compile(r"^[ \t]*((?:[A-Z][\w.'’-]*)(?:[ \t]+[A-Z][\w.'’-]*){0,4})[ \t]*:[ \t]+(\S[^\n]*)", re.M)
 MAX_LABEL_WORDS = 5
+MAX_HEADLINE_WORDS = 30  # a longer first line is a paragraph, not a headline
+MIN_HEADLINE_WORDS = 3  # "Poll: Lead Narrows" at the least
 
 
 @lru_cache(maxsize=1)
@@ -22,12 +24,18 @@ def _not_speakers() -> frozenset[str]:
 
 
 def find_labels(doc: Doc) -> list[Found]:
-    """A label counts when it is shouted in capitals (transcripts) or tagged as a person/organisation."""
+    """A label counts when it is shouted in capitals (transcripts), tagged as a person/organisation,
+    or opens the headline: "Mayor: Bridge Will Reopen" is the headline form of a statement, and in
+    title case the tagger rarely recognises the name."""
     found = []
     text = doc_text(doc)
+    headline = _headline_end(text)
     for match in _LABEL.finditer(text):
         label = match.group(1)
-        if label.lower() in _not_speakers() or not _is_speaker(doc, match.start(1), match.end(1), label):
+        if label.lower() in _not_speakers():
+            continue
+        in_headline = match.start() < headline and len(match.group(2).split()) >= MIN_HEADLINE_WORDS
+        if not in_headline and not _is_speaker(doc, match.start(1), match.end(1), label):
             continue
         colon = text.index(":", match.end(1))
         found.append(
@@ -48,3 +56,11 @@ def _is_speaker(doc: Doc, start: int, end: int, label: str) -> bool:
         return True
     span = doc.char_span(start, end, alignment_mode="expand")
     return span is not None and any(t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") for t in span)
+
+
+def _headline_end(text: str) -> int:
+    """Where the first non-empty line ends, when it is short enough to be a headline; else 0."""
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    return end if len(text[start:end].split()) <= MAX_HEADLINE_WORDS else 0

@@ -113,6 +113,24 @@ def test_transcript_label(analyze):
     assert a.content.text.startswith("We never saw")
 
 
+def test_headline_label_names_the_speaker(analyze):
+    text = "Verhoev: Harbour Tolls Will Not Rise This Year\nThe port authority met on Tuesday.\n"
+    a = only(analyze(text))
+    assert a.cue.text == ":" and source_text(a) == "Verhoev"
+    assert a.content.text == "Harbour Tolls Will Not Rise This Year"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Latest: Ferry Strike Ends After Two Days\nThe ferries ran again on Friday.\n",  # a kicker
+        "The ferries ran again on Friday.\nVerhoev: the tolls stay where they are for now.\n",  # not a headline
+    ],
+)
+def test_headline_kickers_and_later_lines_need_more_than_a_colon(analyze, text):
+    assert [a for a in analyze(text).attributions if a.cue and a.cue.text == ":"] == []
+
+
 def test_photo_caption_label_is_not_a_speaker(analyze):
     assert analyze("Photo: The harbour at dawn, seen from the lighthouse.\n").attributions == []
 
