@@ -13,6 +13,10 @@ def only(article: Article, top_level: bool = True):
     return found[0]
 
 
+def cued_by(article: Article, cue: str) -> list:
+    return [a for a in article.attributions if a.cue and a.cue.text.lower() == cue]
+
+
 def source_text(attribution) -> str | None:
     return attribution.source.mention.text if attribution.source and attribution.source.mention else None
 
@@ -89,7 +93,7 @@ def test_a_poll_is_the_source_of_a_finding_set_in_it(analyze):
     ],
 )
 def test_in_a_poll_without_a_finding(analyze, text):
-    assert [a.cue.text for a in analyze(text).attributions if a.cue and a.cue.text.lower() == "in"] == []
+    assert cued_by(analyze(text), "in") == []
 
 
 def test_colon_introduced_quote(analyze):
@@ -128,7 +132,7 @@ def test_headline_label_names_the_speaker(analyze):
     ],
 )
 def test_headline_kickers_and_later_lines_need_more_than_a_colon(analyze, text):
-    assert [a for a in analyze(text).attributions if a.cue and a.cue.text == ":"] == []
+    assert cued_by(analyze(text), ":") == []
 
 
 def test_photo_caption_label_is_not_a_speaker(analyze):
