@@ -273,10 +273,10 @@ def _tasks(
     """Items grouped into tasks; stored texts skipped here already, unreadable inputs to `pending`."""
     seen: set[str] = set()
     current: list[Item] = []
-    handed_out = 0
+    handed_out = 0  # items of `summary.total` dealt with here: in tasks, failed to read, or stored already
 
     def size() -> int:
-        remaining = None if summary.total is None else summary.total - summary.skipped - handed_out
+        remaining = None if summary.total is None else summary.total - handed_out
         return task_size(remaining, workers, batch)
 
     for source in files:
@@ -289,6 +289,7 @@ def _tasks(
             if hash_ is not None:
                 if hash_ in known or hash_ in seen:
                     summary.skipped += 1
+                    handed_out += 1
                     continue
                 seen.add(hash_)
             current.append(item)
