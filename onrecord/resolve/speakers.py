@@ -69,7 +69,7 @@ class SpeakerResolver:
     def _resolve_span(self, segment: tuple[int, int], span: Span, fallback: str) -> Speaker:
         head = span.root
         if head.lower_ in _RELATIVE and head.head.dep_ in ("relcl", "acl") and head.head.head.i < head.i:
-            antecedent = _noun_phrase_head(head.head.head)
+            antecedent = _agreeing(head.head, _noun_phrase_head(head.head.head))
             inner = self.doc[antecedent.left_edge.i : head.i]
             while len(inner) > 1 and inner[-1].is_punct:
                 inner = inner[:-1]
@@ -243,6 +243,41 @@ def _noun_phrase_head(token: Token) -> Token:
     ):
         node = node.head.head.head
     return node
+
+
+def _agreeing(verb: Token, noun: Token) -> Token:
+    """'leaders of the union who says …': the parser hangs a relative clause on the nearest noun; when
+    the verb's number contradicts it, the noun the phrase hangs from that agrees is the antecedent."""
+    wanted = _verb_number(verb)
+    if wanted is None or _noun_number(noun) in (None, wanted):
+        return noun
+    node = noun  # up: "leaders [of the union] who say"
+    while node.dep_ == "pobj" and node.head.dep_ == "prep" and node.head.head.pos_ in ("NOUN", "PROPN"):
+        node = node.head.head
+        if _noun_number(node) == wanted:
+            return node
+    node = noun  # down: "leaders of [the union] who says"
+    while (prep := next((c for c in node.rights if c.dep_ == "prep" and c.i < verb.i), None)) is not None:
+        node = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if node is None:
+            break
+        if _noun_number(node) == wanted:
+            return node
+    return noun
+
+
+def _verb_number(verb: Token) -> str | None:
+    """'plural' or 'singular' where the present tense or "was"/"were" shows it, else None."""
+    for token in [*(c for c in verb.children if c.dep_ in ("aux", "auxpass")), verb]:
+        if token.tag_ == "VBZ" or token.lower_ == "was":
+            return "singular"
+        if token.tag_ == "VBP" or token.lower_ == "were":
+            return "plural"
+    return None
+
+
+def _noun_number(noun: Token) -> str | None:
+    return {"NNS": "plural", "NNPS": "plural", "NN": "singular", "NNP": "singular"}.get(noun.tag_)
 
 
 def _holds(role: str, targets: frozenset[str]) -> bool:

@@ -146,3 +146,17 @@ def test_capitals_and_countries_speak_as_organisations(analyze):
     kinds = {a.source.name: a.source.kind for a in record.attributions}
     assert kinds.get("Kyiv") == "organization"
     assert all(kind == "organization" for kind in kinds.values()), kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "antecedent"),
+    [
+        # the parser hangs the clause on one noun; the verb's number picks the other
+        ("Leaders of the union who says the deal is unfair walked out.", "union"),
+        ("Members of the council who say the deal is unfair walked out.", "Members of the council"),
+        ("The chairman of the committees, who says it is too costly, voted no.", "chairman of the committees"),
+    ],
+)
+def test_relative_pronoun_antecedent_agrees_in_number(analyze, text, antecedent):
+    [found] = [a for a in analyze(text).attributions if a.source and a.source.mention.text == "who"]
+    assert found.source.name == antecedent
