@@ -32,7 +32,7 @@ from onrecord.store.work import Failed, Item, Outcome, Prepared, Skipped, Stored
 
 LOG_INTERVAL_ENV = "ONRECORD_LOG_INTERVAL"
 DEFAULT_BATCH = 16
-WRITE_EVERY_S = 2.0  # results wait at most this long for more to share their transaction
+WRITE_EVERY_S = 2.0  # finished results wait at most this long for more to share their transaction
 TASKS_PER_WORKER = 3  # guided scheduling: a task is at most 1/(3 × workers) of the work left
 
 
@@ -396,7 +396,10 @@ def _run(
                     flush()
                 if not inflight:
                     break
-                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                # finished results wait at most WRITE_EVERY_S, however long the tasks in flight take
+                done, _ = wait(inflight, timeout=WRITE_EVERY_S if pending else None, return_when=FIRST_COMPLETED)
+                if not done:
+                    flush()
                 for future in done:
                     if isinstance(future.exception(), BrokenProcessPool):
                         broken = True
