@@ -127,23 +127,18 @@ class Corpus:
         column = SPEAKER_SORTS.get(sort, "attributions")
         direction = "ASC" if order == "asc" else "DESC"
         q = q.strip()
-        search = "? = '' OR contains(lower(name), lower(?)) OR contains(lower(key), lower(?))"
-        rows = self._rows(
-            store,
-            f"""
-            WITH g AS ({queries.speaker_totals()})
-            SELECT *, count(*) OVER () AS total FROM g WHERE {search}
-            ORDER BY {column} {direction} NULLS LAST, key
-            LIMIT ? OFFSET ?
-            """,
-            [q, q, q, limit, offset],
-        )
-        if rows:
-            total = rows[0]["total"]
-        else:  # a page past the end: the window count has no row to ride on
-            total = self._rows(
-                store, f"WITH g AS ({queries.speaker_totals()}) SELECT count(*) AS n FROM g WHERE {search}", [q, q, q]
-            )[0]["n"]
+
+        def matching(columns: str) -> str:
+            return f"""
+                WITH g AS ({queries.speaker_totals()})
+                SELECT {columns} FROM g
+                WHERE ? = '' OR contains(lower(name), lower(?)) OR contains(lower(key), lower(?))
+            """
+
+        paging = f" ORDER BY {column} {direction} NULLS LAST, key LIMIT ? OFFSET ?"
+        rows = self._rows(store, matching("*, count(*) OVER () AS total") + paging, [q, q, q, limit, offset])
+        # a page past the end has no row for the window count to ride on: count apart
+        total = rows[0]["total"] if rows else self._rows(store, matching("count(*) AS n"), [q, q, q])[0]["n"]
         for row in rows:
             row.pop("total")
             row["kind_label"] = "anonymous" if row["anonymous"] else KIND_LABELS.get(row["kind"], "not resolved")
