@@ -1,20 +1,73 @@
-"""Every user-facing error, with a stable code, in one place.
+"""Every user-facing message, each with its own stable code, in one module (spaCy's errors.py is the model).
 
-Codes let tests, logs and users refer to a failure without matching on wording; the CLI turns any
-`OnrecordError` into one line on stderr and exit code 2 instead of a traceback.
+A message is a template on `Errors`; reading `Errors.E010` gives "[E010] …" ready for `.format()`.
+Raise it in the exception class of its category:
+
+    raise InputError(Errors.E010.format(name=name))
+
+The code travels with the message (`exc.code == "E010"`), so tests, logs and the failures table name a
+failure by its code, never by its wording, and one code means one message.  The CLI turns any
+`OnrecordError` into one line on stderr and exit code 2; the web app into a 4xx answer.
+
+Codes are grouped by the part of the shell or core that raises them; keep new templates in their section.
 """
 
 from __future__ import annotations
 
+import re
+
+_CODED = re.compile(r"^\[(E\d{3})\] ")
+
+
+class _WithCodes(type):
+    """Reading a template attribute prefixes it with its own name: `Errors.E010` → "[E010] …"."""
+
+    def __getattribute__(cls, name: str) -> str:
+        value = super().__getattribute__(name)
+        if name.startswith("E") and name[1:].isdigit():
+            return f"[{name}] {value}"
+        return value
+
+
+class Errors(metaclass=_WithCodes):
+    """The message templates; add new ones under their section, never reuse a code."""
+
+    # --- generic (E000–E009)
+
+    # --- inputs: reading articles (E010–E049)
+
+    # --- model and pipeline (E050–E069)
+
+    # --- evaluation and training (E070–E089)
+
+    # --- settings and options (E090–E119)
+
+    # --- corpus store (E120–E169)
+
+    # --- Spark (E170–E189)
+
+    # --- web (E190–E209)
+
+
+def codes() -> dict[str, str]:
+    """Every code with its template (for tests and documentation)."""
+    return {name: getattr(Errors, name) for name in vars(Errors) if _CODED.match(f"[{name}] ")}
+
 
 class OnrecordError(Exception):
-    """Base class: a problem the user can fix (bad input, missing model, bad option)."""
+    """Base class: a problem the user can fix (bad input, missing model, bad option).
+
+    Takes a formatted template (`Errors.E0xx.format(...)`); its code is read from the message.
+    """
 
     code = "E000"
 
     def __init__(self, message: str) -> None:
+        found = _CODED.match(message)
         super().__init__(message)
-        self.message = message
+        # TRANSITION: an uncoded message still takes its class's old code; every raise moves to a template
+        self.code = found.group(1) if found else type(self).code
+        self.message = message[found.end() :] if found else message
 
     def __str__(self) -> str:
         return f"[{self.code}] {self.message}"
@@ -39,7 +92,7 @@ class GoldError(OnrecordError):
 
 
 class OptionError(OnrecordError):
-    """A command-line or API option has an invalid value (e.g. a malformed date)."""
+    """A command-line, environment or API option has an invalid value (e.g. a malformed date)."""
 
     code = "E004"
 

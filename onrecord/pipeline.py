@@ -12,8 +12,8 @@ from spacy.tokens import Doc
 
 from onrecord.attribute import find_attributions
 from onrecord.attribute.found import Found
+from onrecord.inputs import Document, check_size, from_bytes
 from onrecord.nlp import load
-from onrecord.read import Document, check_size, from_bytes
 from onrecord.record import Article, Attribution, Content, Cue, Entity, Meta, Source, Span, TimeSpan
 from onrecord.repair import Repaired, repair
 from onrecord.resolve import Resolution, Speaker, resolve

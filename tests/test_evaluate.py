@@ -1,4 +1,4 @@
-"""Tests for `onrecord.evaluate`: brat loading, hand-computed scores, and agreement with the
+"""Tests for `onrecord.eval.score`: brat loading, hand-computed scores, and agreement with the
 shared reference scorer on the PolNeAR dev split (skipped when ../shared is absent)."""
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from typing import Any
 import pytest
 
 from onrecord.errors import GoldError
-from onrecord.evaluate import (
+from onrecord.eval.score import (
     METRICS,
     GoldArticle,
     load_gold,
     predictions_from_records,
     score,
 )
-from onrecord.evaluate import format_table as format_metrics
+from onrecord.eval.score import format_table as format_metrics
 
 MINI = Path(__file__).parent / "data" / "gold_mini"
 SHARED = Path(__file__).resolve().parents[2] / "shared"

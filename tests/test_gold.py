@@ -15,9 +15,9 @@ FLOORS = {"content_partial": 0.79, "content_exact": 0.55, "source_given_content"
 
 @pytest.fixture(scope="module")
 def dev_metrics(nlp):
-    from onrecord.evaluate import load_gold, predictions_from_records, score
+    from onrecord.eval.score import load_gold, predictions_from_records, score
+    from onrecord.inputs import Document
     from onrecord.pipeline import analyze_many
-    from onrecord.read import Document
 
     gold = load_gold(needs_shared("eval", "polnear", "dev"))
     docs = [Document(name=g.name, text=g.text) for g in gold]

@@ -1,6 +1,6 @@
 """Training the cue model on a brat corpus (`onrecord train`, `scripts/train_model.py`).
 
-Steps: read the corpus (`onrecord.evaluate.load_gold`), repair and parse every article as the
+Steps: read the corpus (`onrecord.eval.score.load_gold`), repair and parse every article as the
 pipeline does, turn every verb reading into a labelled example, fit a logistic regression, and choose
 the thresholds by cross-validation inside the training corpus: each fold's articles are run through
 the whole attribution step with a model that never saw them, and scored with the project's scorer.
@@ -30,7 +30,7 @@ from onrecord.attribute import model as cue_model
 from onrecord.attribute.model import Candidate, CueModel, DocContext, Linear
 from onrecord.attribute.quotes import QuoteIndex, find_quotes
 from onrecord.attribute.relays import NESTING_CONFIDENCE
-from onrecord.evaluate import GoldArticle, _trim, load_gold
+from onrecord.eval.score import GoldArticle, _trim, load_gold
 from onrecord.repair import Repaired, repair
 
 CONFIG = Path(__file__).parent / "data" / "model.toml"
@@ -274,9 +274,9 @@ def run_scored(
     """Score the whole analysis on `parsed` (each article with its own model, or rules where None),
     once per (threshold, nesting) setting, with the project's scorer."""
     from onrecord.attribute import find_attributions
-    from onrecord.evaluate import predictions_from_records, score
+    from onrecord.eval.score import predictions_from_records, score
+    from onrecord.inputs import Document
     from onrecord.pipeline import Prepared, build_record
-    from onrecord.read import Document
     from onrecord.resolve import resolve
 
     results = []

@@ -22,7 +22,7 @@ from typing import BinaryIO
 from urllib.parse import urlparse
 
 from onrecord.errors import InputError
-from onrecord.read import decode, looks_like_html
+from onrecord.inputs import decode, looks_like_html
 from onrecord.store.work import Failed, Item
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")

@@ -9,7 +9,7 @@ migrated database and this module agree.
 from __future__ import annotations
 
 # name → [(column, DuckDB type)], in table order.  Types come from a small vocabulary that maps to
-# Arrow and Spark types one to one (see `arrow_type` and onrecord/spark_job.py).
+# Arrow and Spark types one to one (see `arrow_type` and onrecord/spark/job.py).
 TABLES: dict[str, list[tuple[str, str]]] = {
     "articles": [
         ("hash", "VARCHAR"),

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from onrecord.errors import InputError, OnrecordError
-from onrecord.read import Document, from_bytes
+from onrecord.inputs import Document, from_bytes
 from onrecord.settings import Settings
 
 

@@ -84,7 +84,7 @@ class Analyzer:
         name: str = "input",
     ) -> Any:
         """Read input the way the CLI reads a file; every unusable input is an InputError."""
-        from onrecord.read import from_bytes
+        from onrecord.inputs import from_bytes
 
         if data is not None:
             is_html = True if name.lower().endswith((".html", ".htm")) else None

@@ -6,7 +6,6 @@ nothing past this module sees bytes.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Iterator
@@ -15,20 +14,15 @@ from pathlib import Path
 
 from onrecord.errors import InputError
 from onrecord.record import Meta
+from onrecord.settings import MAX_CHARS_ENV, Settings
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 MIN_ARTICLE_WORDS = 5  # what trafilatura finds in a page of navigation only is a word or two
-MAX_CHARS_ENV = "ONRECORD_MAX_CHARS"
-# The parser takes minutes and gigabytes on multi-megabyte inputs, which are data dumps rather than
-# articles; refuse them clearly unless the user raises the limit.
-DEFAULT_MAX_CHARS = 2_000_000
 
 
 def max_chars() -> int:
-    try:
-        return int(os.environ.get(MAX_CHARS_ENV) or DEFAULT_MAX_CHARS)
-    except ValueError:
-        return DEFAULT_MAX_CHARS
+    """The input size limit (ONRECORD_MAX_CHARS, validated by onrecord.settings)."""
+    return Settings.from_env().max_chars
 
 
 def check_size(text: str, name: str) -> str:

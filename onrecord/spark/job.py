@@ -10,7 +10,7 @@ loaded once per Python worker process (and kept across tasks, as Spark reuses it
 never per row.  The tables have exactly the columns and types of the DuckDB tables, so
 `onrecord ingest OUTPUT --db FILE` loads them and DuckDB can query them in place.
 
-Also runnable with spark-submit: `spark-submit onrecord/spark_job.py INPUT OUTPUT`.
+Also runnable with spark-submit: `spark-submit onrecord/spark/job.py INPUT OUTPUT`.
 """
 
 from __future__ import annotations
@@ -236,7 +236,7 @@ def write_marker(spark: Any, output: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point for spark-submit: `spark-submit onrecord/spark_job.py INPUT OUTPUT [--overwrite]`."""
+    """Entry point for spark-submit: `spark-submit onrecord/spark/job.py INPUT OUTPUT [--overwrite]`."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="onrecord-spark", description="onrecord corpus analysis on Spark")

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 
 from onrecord.errors import InputError
-from onrecord.read import Document, Failure, iter_documents
+from onrecord.inputs import Document, Failure, iter_documents
 from onrecord.settings import Settings
 
 

@@ -1,0 +1,93 @@
+"""`onrecord ingest` and `onrecord spark`: analyse articles into a corpus (DuckDB here, Parquet on Spark)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from onrecord.cli import common as base
+from onrecord.cli.common import handle_errors, model_option, no_model_option
+from onrecord.errors import OptionError
+from onrecord.settings import Settings
+
+EXIT_SOME_FAILED = 1
+MAX_FAILURES_SHOWN = 10
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--db",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="DuckDB database file (created if missing).",
+)
+@click.option("--workers", type=int, default=None, help="Parsing processes (default: CPUs, at most 4).")
+@click.option("--batch", type=int, default=16, show_default=True, help="Articles per worker task.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON.")
+@model_option
+@no_model_option
+@handle_errors
+def ingest(paths: tuple[str, ...], db: str, workers: int | None, batch: int, as_json: bool, model: str | None) -> None:
+    """Analyse articles into a DuckDB corpus: .txt/.html files or folders, JSONL, WARC(.gz), and
+    Spark/export table folders.  Stored articles are skipped; an interrupted run resumes."""
+    from onrecord.store.ingest import default_workers
+    from onrecord.store.ingest import ingest as run
+
+    settings = Settings.from_env(model=model, use_model=base.use_model())
+    summary = run(
+        list(paths),
+        db,
+        workers=default_workers() if workers is None else workers,
+        batch=batch,
+        settings=settings,
+    )
+    for failure in summary.failures[:MAX_FAILURES_SHOWN]:
+        base.fail(f"[{failure.code}] {failure.error}")
+    if len(summary.failures) > MAX_FAILURES_SHOWN:
+        base.fail(f"… and {len(summary.failures) - MAX_FAILURES_SHOWN} more (see the failures table)")
+    if as_json:
+        click.echo(json.dumps(summary.as_dict()))
+    else:
+        d = summary.as_dict()
+        click.echo(
+            f"{db}: {d['stored']} articles stored, {d['skipped']} already there, {d['failed']} failed "
+            f"in {d['seconds']:.1f} s ({d['articles_per_s']:.1f} articles/s)"
+        )
+    if summary.failed:
+        sys.exit(EXIT_SOME_FAILED)
+
+
+@click.command()
+@click.argument("input_path", metavar="INPUT")
+@click.argument("output", metavar="OUTPUT")
+@click.option("--master", help="Spark master URL (default: local[*], or spark-submit's).")
+@click.option("--partitions", type=int, help="Partitions to analyse in (default: the cluster's cores).")
+@click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
+@model_option
+@no_model_option
+@handle_errors
+def spark(
+    input_path: str,
+    output: str,
+    master: str | None,
+    partitions: int | None,
+    overwrite: bool,
+    model: str | None,
+) -> None:
+    """Analyse a corpus on Spark into Parquet tables (load them with `onrecord ingest OUTPUT`)."""
+    from onrecord.spark.job import run_job
+
+    if partitions is not None and partitions < 1:
+        raise OptionError(f"--partitions must be at least 1, got {partitions}")
+    summary = run_job(
+        input_path,
+        output,
+        master=master,
+        settings=Settings.from_env(model=model, use_model=base.use_model()),
+        partitions=partitions,
+        overwrite=overwrite,
+    )
+    click.echo(json.dumps(summary))

@@ -1,0 +1,159 @@
+"""`onrecord query …` and `onrecord export`: read a corpus database (never create or change one)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from onrecord.cli.common import handle_errors
+from onrecord.errors import OptionError
+from onrecord.settings import iso_date
+
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output as an aligned table, CSV or JSON.",
+)
+DB_READ = click.option(
+    "--db", required=True, type=click.Path(dir_okay=False), help="The DuckDB database written by ingest."
+)
+
+
+def _check_date(_ctx: Any, _param: Any, value: str | None) -> str | None:
+    try:
+        return iso_date(value, "the date")
+    except OptionError as exc:
+        raise click.BadParameter(exc.message) from None
+
+
+def dates(func: Callable) -> Callable:
+    """--since / --until on a query command."""
+    func = click.option("--until", callback=_check_date, help="Articles published on or before YYYY-MM-DD.")(func)
+    func = click.option("--since", callback=_check_date, help="Articles published on or after YYYY-MM-DD.")(func)
+    return func
+
+
+@click.group()
+def query() -> None:
+    """Ask a corpus database: stats, speakers, quotes, sources."""
+
+
+@query.command()
+@DB_READ
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output as a table, CSV or a JSON object.",
+)
+@handle_errors
+def stats(db: str, fmt: str) -> None:
+    """Counts: articles, attributions, speakers, entities, failures, date range."""
+    from onrecord.store.db import Store
+    from onrecord.store.queries import render_stats, stats
+
+    with Store.open(db, read_only=True) as store:
+        click.echo(render_stats(stats(store), fmt))
+
+
+@query.command()
+@DB_READ
+@click.option("--kind", help="Only speakers of this kind (person, organization, unnamed, unknown).")
+@click.option("--publisher", help="Only articles from this publisher.")
+@dates
+@click.option("--limit", type=int, default=20, show_default=True, help="Rows to show (0: all).")
+@FORMAT
+@handle_errors
+def speakers(
+    db: str,
+    kind: str | None,
+    publisher: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int,
+    fmt: str,
+) -> None:
+    """Top speakers by number of attributions, across articles."""
+    from onrecord.store.db import Store
+    from onrecord.store.queries import Filters, render, speakers
+
+    f = Filters(kind=kind, publisher=publisher, since=since, until=until, limit=limit)
+    with Store.open(db, read_only=True) as store:
+        click.echo(render(*speakers(store, f), fmt))
+
+
+@query.command()
+@DB_READ
+@click.option("--speaker", help="Speaker key (person:olaf scholz) or part of the speaker's name.")
+@click.option("--search", help="Text the quote's content contains (case-insensitive).")
+@dates
+@click.option("--anonymous", is_flag=True, help="Only anonymous sources.")
+@click.option("--via", help="Only statements relayed through this outlet (e.g. Reuters).")
+@click.option("--publisher", help="Only articles from this publisher.")
+@click.option("--limit", type=int, default=50, show_default=True, help="Rows to show (0: all).")
+@FORMAT
+@handle_errors
+def quotes(
+    db: str,
+    speaker: str | None,
+    search: str | None,
+    since: str | None,
+    until: str | None,
+    anonymous: bool,
+    via: str | None,
+    publisher: str | None,
+    limit: int,
+    fmt: str,
+) -> None:
+    """Who said what: attributions with speaker, cue, content and relay."""
+    from onrecord.store.db import Store
+    from onrecord.store.queries import Filters, quotes, render
+
+    f = Filters(
+        speaker=speaker,
+        search=search,
+        since=since,
+        until=until,
+        anonymous=anonymous,
+        via=via,
+        publisher=publisher,
+        limit=limit,
+    )
+    with Store.open(db, read_only=True) as store:
+        click.echo(render(*quotes(store, f), fmt))
+
+
+@query.command()
+@DB_READ
+@dates
+@FORMAT
+@handle_errors
+def sources(db: str, since: str | None, until: str | None, fmt: str) -> None:
+    """Per publisher: shares of named, unnamed and anonymous sources, and of wire relays."""
+    from onrecord.store.db import Store
+    from onrecord.store.queries import Filters, render, sources
+
+    with Store.open(db, read_only=True) as store:
+        click.echo(render(*sources(store, Filters(since=since, until=until)), fmt))
+
+
+@click.command()
+@DB_READ
+@click.option("--parquet", "folder", required=True, type=click.Path(file_okay=False), help="Folder for the files.")
+@handle_errors
+def export(db: str, folder: str) -> None:
+    """Write every table of a corpus database as Parquet (DIR/<table>.parquet)."""
+    from pathlib import Path
+
+    from onrecord.store.db import Store
+
+    with Store.open(db, read_only=True) as store:
+        counts = store.export(Path(folder))
+    click.echo(", ".join(f"{table} {n}" for table, n in counts.items()) + f" → {folder}")

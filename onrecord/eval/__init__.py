@@ -1,0 +1,1 @@
+"""Measuring the analysis: scoring against annotated corpora (score), throughput (bench)."""

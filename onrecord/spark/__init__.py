@@ -1,0 +1,1 @@
+"""Corpora beyond one machine: the same per-article functions as `ingest`, on Spark (job)."""
