@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from onrecord.attribute import find_attributions
@@ -51,11 +52,75 @@ def analyze_many(
     settings = settings or Settings.from_env()
     nlp = load(settings.model)
     prepared = (prepare(_as_document(item, html), published=published, publisher=publisher) for item in items)
-    pairs = nlp.pipe(((p.repaired.text, p) for p in prepared), as_tuples=True, batch_size=settings.batch_size)
-    for doc, prep in pairs:
+    for doc, prep in parse(nlp, prepared, batch_size=settings.batch_size):
         found = find_attributions(doc, use_model=settings.use_model)
         resolution = resolve(doc, found, prep.meta.published)
         yield build_record(prep, found, resolution, doc)
+
+
+# The parser's working memory grows with the characters of one `nlp.pipe` batch (a 300,000-character
+# text parsed whole peaks at 1.2 GB, 1.5 M characters at 5 GB).  Long texts are therefore parsed in
+# paragraph-aligned sections and joined into one Doc (offsets unchanged), and a batch holds at most
+# BATCH_CHARS characters.  Sections are longer than any ordinary article (the longest PolNeAR article
+# has 34,000), so ordinary articles are parsed exactly as before; the paragraph_breaks component starts a
+# sentence at every line break anyway, so a paragraph-aligned cut splits no sentence.
+SECTION_CHARS = 50_000
+BATCH_CHARS = 60_000
+
+
+def sections(text: str, size: int | None = None) -> list[str]:
+    """`text` cut into pieces of about `size` characters whose concatenation is exactly `text`.
+
+    A cut falls after a line break where there is one past the size, else after a sentence end
+    (". "), else at a space: only a single paragraph longer than `size` is ever cut inside.
+    """
+    size = size or SECTION_CHARS
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > size:
+        end = _cut(text, start, size)
+        pieces.append(text[start:end])
+        start = end
+    pieces.append(text[start:])
+    return pieces
+
+
+def _cut(text: str, start: int, size: int) -> int:
+    limit = start + size
+    for mark in ("\n", ". ", " "):
+        found = text.rfind(mark, start + size // 2, limit)
+        if found >= 0:
+            return found + len(mark)
+    return limit
+
+
+def parse(nlp: Language, prepared: Iterable[Prepared], *, batch_size: int) -> Iterator[tuple[Doc, Prepared]]:
+    """Parse each prepared text (in sections when long) in batches of bounded size; one Doc per text."""
+    batch: list[tuple[str, Prepared, int]] = []  # (section, its text, sections of that text)
+    chars = 0
+    parts: list[Doc] = []
+    for prep in prepared:
+        pieces = sections(prep.repaired.text)
+        for piece in pieces:
+            batch.append((piece, prep, len(pieces)))
+            chars += len(piece)
+            if len(batch) >= batch_size or chars >= BATCH_CHARS:
+                yield from _parse_batch(nlp, batch, parts)
+                batch, chars = [], 0
+    yield from _parse_batch(nlp, batch, parts)
+
+
+def _parse_batch(
+    nlp: Language, batch: list[tuple[str, Prepared, int]], parts: list[Doc]
+) -> Iterator[tuple[Doc, Prepared]]:
+    """Parse one batch; `parts` carries the sections of a text that continues into the next batch."""
+    docs = nlp.pipe([piece for piece, _, _ in batch], batch_size=max(1, len(batch)))
+    for doc, (_, prep, count) in zip(docs, batch, strict=True):
+        parts.append(doc)
+        if len(parts) == count:
+            whole = parts[0] if count == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+            parts.clear()
+            yield whole, prep
 
 
 def analyze(

@@ -6,8 +6,11 @@ every command) and run in the same process, alternating, so that machine noise h
 
 from __future__ import annotations
 
+import contextlib
+import resource
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from onrecord.errors import InputError
 from onrecord.inputs import Document, Failure, iter_documents
@@ -26,6 +29,28 @@ class Timing:
             "articles_per_s": round(self.articles / self.seconds, 2),
             "words_per_s": round(self.words / self.seconds, 1),
         }
+
+
+def reset_peak() -> None:
+    """Start a new peak-memory measurement (Linux: writing 5 to clear_refs resets VmHWM)."""
+    with contextlib.suppress(OSError):  # elsewhere the peak is the process's since its start
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory since the last `reset_peak`, in MB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def children_peak_mb() -> float:
+    """The largest peak resident memory of any finished child process (ingest workers), in MB."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def raw_spacy(texts: list[str], settings: Settings) -> float:
@@ -59,9 +84,14 @@ def run_bench(paths: list[str], *, settings: Settings, repeat: int = 1) -> dict:
     texts = [d.text for d in documents]
     words = sum(len(t.split()) for t in texts)
     raw_best = full_best = float("inf")
+    peaks = {"raw_spacy": 0.0, "onrecord": 0.0}
     for _ in range(max(1, repeat)):
+        reset_peak()
         raw_best = min(raw_best, raw_spacy(texts, settings))
+        peaks["raw_spacy"] = max(peaks["raw_spacy"], peak_mb())
+        reset_peak()
         full_best = min(full_best, full_analysis(documents, settings))
+        peaks["onrecord"] = max(peaks["onrecord"], peak_mb())
     raw = Timing(raw_best, len(texts), words)
     full = Timing(full_best, len(texts), words)
     return {
@@ -71,6 +101,8 @@ def run_bench(paths: list[str], *, settings: Settings, repeat: int = 1) -> dict:
         "raw_spacy": raw.as_dict(),
         "onrecord": full.as_dict(),
         "ratio": round(raw_best / full_best, 3),
+        "peak_rss_mb": {side: round(mb, 1) for side, mb in peaks.items()},
+        "longest_article_chars": max(len(t) for t in texts),
     }
 
 
@@ -84,6 +116,8 @@ def format_report(report: dict) -> str:
             f"{'onrecord analyze':18}{full['seconds']:>10.2f}{full['articles_per_s']:>12.2f}"
             f"{full['words_per_s']:>12,.0f}",
             f"ratio (onrecord / raw throughput): {report['ratio']:.3f}",
+            f"peak memory (RSS): raw spaCy {report['peak_rss_mb']['raw_spacy']:,.0f} MB, onrecord "
+            f"{report['peak_rss_mb']['onrecord']:,.0f} MB (longest article {report['longest_article_chars']:,} chars)",
         ]
     )
 
@@ -132,6 +166,7 @@ def run_ingest_bench(paths: list[str], *, settings: Settings, repeat: int = 1, w
         "ratio": {str(n): round(rate[n] / (len(texts) / raw_best), 3) for n in workers},
         # each worker count's throughput over the first's: what adding workers buys
         "scaling": {str(n): round(rate[n] / rate[workers[0]], 3) if rate[workers[0]] else 0.0 for n in workers},
+        "worker_peak_rss_mb": round(children_peak_mb(), 1),
     }
 
 
@@ -151,4 +186,5 @@ def format_ingest_report(report: dict) -> str:
         )
     first, *more = report["scaling"]
     lines += [f"{n} workers / {first}: {report['scaling'][n]:.2f}x the throughput" for n in more]
+    lines.append(f"peak memory of one worker (RSS): {report['worker_peak_rss_mb']:,.0f} MB")
     return "\n".join(lines)
