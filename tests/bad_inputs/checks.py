@@ -1,4 +1,7 @@
-"""Shared checks for the bad-input matrix (import: `from .checks import assert_clean_failure`): every case fails cleanly, as the README promises."""
+"""Shared checks for the bad-input matrix: every case fails cleanly, as the README promises.
+
+Import with `from .checks import assert_clean_failure`.
+"""
 
 from __future__ import annotations
 
