@@ -155,9 +155,10 @@ def test_malformed_json_is_422(client):
 
 
 def test_body_limit_gives_413(nlp):
+    from onrecord.settings import Settings
     from onrecord.web.app import create_app
 
-    small = TestClient(create_app(max_body_mb=0.01))
+    small = TestClient(create_app(settings=Settings(max_body_mb=0.01)))
     big = "The mayor said so. " * 1000  # ~19 KB > 10 KB
     response = small.post("/api/analyze", json={"text": big})
     assert response.status_code == 413 and "limit" in response.json()["detail"]
