@@ -124,12 +124,12 @@ class _StrictFields(MultiPartParser):
 
 async def read_form(request: Request, limit: int) -> FormInput:
     """The form fields of a multipart or urlencoded POST; a field that is not UTF-8 is a 400 naming it."""
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+    if request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
         parser = _StrictFields(request.headers, request.stream(), max_part_size=limit)
         try:
             form = await parser.parse()
-        except (MultiPartException, KeyError) as exc:  # KeyError: no Content-Type boundary parameters
-            raise InputError(Errors.E192.format(problem=getattr(exc, "message", "malformed multipart body"))) from None
+        except MultiPartException as exc:  # no boundary, a part without a name, too many parts
+            raise InputError(Errors.E192.format(problem=exc.message)) from None
         bad = parser.undecodable
     else:
         body = await request.body()
