@@ -47,6 +47,31 @@ class Errors(metaclass=_WithCodes):
     # --- Spark (E170–E189)
 
     # --- web (E190–E209)
+    E190 = "no article given: paste text or choose a .txt or .html file"
+    E191 = "give either text or html, not both"
+    E192 = "could not read the form: {problem}"
+    E193 = "{name}: choose a .txt or .html file"
+    E194 = (
+        "both pasted text and a file ({name}) were sent, and only one can be analysed: "
+        "empty the text box or remove the file, then analyse again"
+    )
+    E195 = (
+        "{field} contains a lone surrogate ({char}) at character {position}, which is not a Unicode character: "
+        "send valid Unicode (a JSON \\ud800-style escape must be followed by its low surrogate)"
+    )
+    E196 = "the form field {field!r} is not UTF-8 (the byte at {position} is not): send the form as UTF-8"
+    E197 = "{name}: cannot be decoded as UTF-16 ({reason}): save the file as UTF-8 and upload it again"
+    E198 = "{what} is not in this corpus"
+    E199 = "no corpus loaded: start the server with onrecord serve --db FILE"
+    E200 = "invalid request: {problems}"
+    E201 = (
+        "the request body is larger than the {limit:g} MB limit (onrecord serve --max-body-mb, or "
+        "ONRECORD_MAX_BODY_MB, raises it)"
+    )
+    E202 = "no such page: {path}"
+    E203 = "{method} is not allowed on {path} (allowed: {allowed})"
+    E204 = "the request could not be read: {detail} (send JSON or a form, encoded as UTF-8)"
+    E205 = "internal error: the server could not handle this request"
 
 
 def codes() -> dict[str, str]:

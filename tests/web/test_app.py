@@ -155,9 +155,10 @@ def test_malformed_json_is_422(client):
 
 
 def test_body_limit_gives_413(nlp):
+    from onrecord.settings import Settings
     from onrecord.web.app import create_app
 
-    small = TestClient(create_app(max_body_mb=0.01))
+    small = TestClient(create_app(settings=Settings(max_body_mb=0.01)))
     big = "The mayor said so. " * 1000  # ~19 KB > 10 KB
     response = small.post("/api/analyze", json={"text": big})
     assert response.status_code == 413 and "limit" in response.json()["detail"]
@@ -184,7 +185,7 @@ def test_unexpected_failure_is_a_500_without_traceback(nlp, monkeypatch):
     monkeypatch.setattr(app.state.analyzer, "analyze", boom)
     client = TestClient(app, raise_server_exceptions=False)
     response = client.post("/api/analyze", json={"text": "The mayor said so."})
-    assert response.status_code == 500
+    assert response.status_code == 500 and response.json()["code"] == "E205"
     assert "secret" not in response.text and "Traceback" not in response.text
     page = client.post("/analyze", data={"text": "The mayor said so."})
     assert page.status_code == 500 and "Traceback" not in page.text
@@ -209,9 +210,42 @@ def test_health_and_unknown_routes(client):
 
 
 def test_corpus_pages_without_a_db_say_how_to_get_one(client):
-    for path in ("/speakers", "/publishers", "/quotes"):
+    for path in ("/speakers", "/publishers", "/quotes", "/speakers/x", "/articles/abc"):
         response = client.get(path)
-        assert response.status_code == 404 and "--db" in response.text
+        assert response.status_code == 404 and "--db" in response.text and "E199" in response.text
+    for path in ("/api/speakers", "/api/quotes?offset=3", "/api/publishers/x", "/api/articles/abc"):
+        response = client.get(path)
+        assert response.status_code == 404 and response.json()["code"] == "E199"
+    assert "/api/speakers" not in client.get("/openapi.json").json()["paths"]
+
+
+def test_routes_are_module_level_functions_that_run_alone():
+    """A route is an importable function: called with its own values, no app and no closure needed."""
+    from starlette.exceptions import HTTPException
+
+    from onrecord.web.routers import article, corpus
+
+    class Corpus:
+        def speakers(self, **asked):
+            return {"asked": asked}
+
+        def publisher(self, name):
+            return None
+
+    found = corpus.api_speakers(Corpus(), offset=3, q="pell", sort="name", order="asc", limit=7)
+    assert found == {"asked": {"q": "pell", "sort": "name", "order": "asc", "limit": 7, "offset": 3}}
+    with pytest.raises(HTTPException) as caught:
+        corpus.api_publisher("Nobody", Corpus())
+    assert caught.value.status_code == 404 and caught.value.detail.startswith("[E198]")
+    assert article.download_name("Ferry crews walk out!") == "ferry-crews-walk-out.onrecord.json"
+
+
+def test_errors_carry_their_code(client):
+    assert client.post("/api/analyze", json={}).json()["code"] == "E190"
+    assert client.get("/api/nothing").json()["code"] == "E202"
+    wrong = client.get("/api/analyze")
+    assert wrong.status_code == 405 and wrong.json()["code"] == "E203" and "POST" in wrong.headers["allow"]
+    assert client.get("/health", params={"x": "y"}).status_code == 200
 
 
 def test_static_assets_are_local_and_fetch_nothing(client):

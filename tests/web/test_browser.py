@@ -33,16 +33,14 @@ SCREENSHOT = Path("/tmp/onrecord-ui.png")
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def server(nlp):
+def serve(app):
+    """A real uvicorn serving `app` on a free loopback port, in a thread; yields its base URL."""
     import uvicorn
-
-    from onrecord.web.app import create_app
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    config = uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -53,6 +51,22 @@ def server(nlp):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(nlp):
+    from onrecord.web.app import create_app
+
+    yield from serve(create_app())
+
+
+@pytest.fixture(scope="module")
+def small_server(nlp):
+    """A server with a 10 KB body limit, for the 413 page."""
+    from onrecord.settings import Settings
+    from onrecord.web.app import create_app
+
+    yield from serve(create_app(settings=Settings(max_body_mb=0.01)))
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +84,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, server):
+def page(browser):
     context = browser.new_context(viewport={"width": 1360, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     outside: list[str] = []
@@ -168,3 +182,26 @@ def test_bad_input_shows_message(page, server):
     page.fill("#text", "   ")
     page.click("#analyze")
     assert "no article given" in page.inner_text(".error")
+
+
+def test_413_page_names_the_limit_and_back_restores_the_text(page, small_server):
+    long = "“We will reopen the bridge in May,” the mayor said on Monday. " * 200  # ~12 KB, over 10 KB
+    page.goto(small_server + "/")
+    page.fill("#text", long)
+    page.fill("#published", "2031-05-08")
+    page.click("#analyze")
+    page.wait_for_selector("#back")
+    assert "0.01 MB" in page.inner_text(".error") and "E201" in page.inner_text(".error")
+    assert page.locator("link[href='/static/app.css']").count() == 1  # the site's layout, not a bare page
+    assert page.locator("#draft-kept").is_visible()
+    page.click("#back")
+    page.wait_for_selector("#text")
+    assert page.input_value("#text") == long and page.input_value("#published") == "2031-05-08"
+    assert page.locator("#draft-restored").is_visible()
+
+    page.fill("#text", "“Fine,” the mayor said.")  # an analysis that succeeds drops the kept copy
+    page.click("#analyze")
+    page.wait_for_selector("#article-text")
+    page.goto(small_server + "/")
+    assert page.input_value("#text") == "" and not page.locator("#draft-restored").is_visible()
+    assert page.outside == [] and page.dialogs == []

@@ -20,6 +20,42 @@
     else fn();
   }
 
+  // The form's text lives in this tab's sessionStorage from submit until an article page shows the result:
+  // the server refuses an oversized request (413) without reading it, so it cannot send the text back,
+  // and Back to the form restores it from here.
+  var DRAFT = "onrecord.draft";
+
+  function draftStore() {
+    try { return window.sessionStorage; } catch (e) { return null; }
+  }
+
+  ready(function () {
+    var store = draftStore();
+    if (!store) return;
+    if (document.getElementById("draft-done")) { store.removeItem(DRAFT); return; }
+    var kept = null;
+    try { kept = JSON.parse(store.getItem(DRAFT) || "null"); } catch (e) { kept = null; }
+    var note = document.getElementById("draft-kept");
+    if (note && kept && kept.text) note.hidden = false;
+    var form = document.querySelector("form.analyze");
+    if (!form) return;
+    var text = form.querySelector("#text");
+    var published = form.querySelector("#published");
+    if (kept && kept.text && !text.value) {
+      text.value = kept.text;
+      if (kept.published && !published.value) published.value = kept.published;
+      var restored = document.getElementById("draft-restored");
+      if (restored) restored.hidden = false;
+    }
+    form.addEventListener("submit", function () {
+      try {
+        store.setItem(DRAFT, JSON.stringify({ text: text.value, published: published.value }));
+      } catch (e) {
+        store.removeItem(DRAFT); // over this browser's storage quota: nothing is kept
+      }
+    });
+  });
+
   ready(function () {
     var details = readJSON("details-json");
     var article = document.getElementById("article-text");
