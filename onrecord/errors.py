@@ -60,11 +60,11 @@ class Errors(metaclass=_WithCodes):
     # --- settings and options (E090–E119)
 
     # --- corpus store (E120–E169)
-    E140 = "--workers must be at least 1, got {value}"
-    E141 = "--batch must be at least 1, got {value}"
-    E142 = "{name}: the worker process died on this article (twice; out of memory, or a crash in native code)"
-    E143 = "{name}: the analysis failed unexpectedly ({error})"
-    E144 = "{name}: {count} articles had failed in the job that wrote these tables"
+    E150 = "--workers must be at least 1, got {value}"
+    E151 = "--batch must be at least 1, got {value}"
+    E152 = "{name}: the worker process died on this article (twice; out of memory, or a crash in native code)"
+    E153 = "{name}: the analysis failed unexpectedly ({error})"
+    E154 = "{name}: {count} articles had failed in the job that wrote these tables"
 
     # --- Spark (E170–E189)
     E170 = "PySpark is not installed; install it with: pip install 'onrecord[spark]'"

@@ -148,9 +148,6 @@ def run_job(
     spark: Any = None,
 ) -> dict[str, Any]:
     """Analyse every article under `input_path` and write the tables under `output`."""
-    from pyspark import StorageLevel
-    from pyspark.sql import functions as F
-
     settings = settings or Settings.from_env()
     if _local(input_path) and not os.path.exists(_local(input_path)):
         raise InputError(Errors.E016.format(name=input_path))
@@ -159,51 +156,12 @@ def run_job(
     own = spark is None
     spark = spark or session(master)
     try:
-        sc = spark.sparkContext
-        jvm, hadoop = sc._jvm, sc._jsc.hadoopConfiguration()
-        in_path = jvm.org.apache.hadoop.fs.Path(input_path)
-        in_fs = in_path.getFileSystem(hadoop)
-        if not in_fs.exists(in_path):
-            raise InputError(Errors.E016.format(name=input_path))
-        root = in_fs.makeQualified(in_path).toString()
-        out_path = jvm.org.apache.hadoop.fs.Path(output)
-        out_fs = out_path.getFileSystem(hadoop)
-        if out_fs.exists(out_path):
-            if not overwrite:
-                raise SparkError(Errors.E173.format(name=output))
-            out_fs.delete(out_path, True)
-        n = partitions or max(2, sc.defaultParallelism)
+        root = _prepare_paths(spark, input_path, output, overwrite)
+        n = partitions or max(2, spark.sparkContext.defaultParallelism)
         spark.conf.set("spark.sql.shuffle.partitions", str(n))
-        at = datetime.now(UTC).replace(tzinfo=None)
-
-        files = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(input_path)
-        outcomes = (
-            files.select("path", "content")
-            .rdd.flatMap(lambda row: expand_file(row[0], row[1], root, input_path))
-            .repartition(n)
-            .map(lambda entry: keyed(entry, settings))
-            .reduceByKey(first_by_name, numPartitions=n)
-            .values()
-            .mapPartitions(lambda entries: analyze_partition(entries, settings))
-            .persist(StorageLevel.MEMORY_AND_DISK)
-        )
-        counts: dict[str, int] = {}
+        outcomes = _outcomes(spark, input_path, root, n, settings)
         try:
-            for table in ("articles", *PER_ARTICLE, "failures"):
-                frame = spark.createDataFrame(
-                    outcomes.flatMap(lambda o, t=table: table_rows(o, t, at)), spark_schema(table)
-                )
-                if table == "failures":
-                    frame = frame.dropDuplicates(["name"])
-                frame.write.mode("overwrite").parquet(f"{output.rstrip('/')}/{table}")
-                counts[table] = spark.read.parquet(f"{output.rstrip('/')}/{table}").count()
-            per_article = spark.createDataFrame(
-                outcomes.flatMap(lambda o: table_rows(o, "speakers", at)),
-                spark_schema("speakers"),
-            )
-            speakers = per_article.groupBy("key").agg(F.min("name").alias("name"), F.min("kind").alias("kind"))
-            speakers.write.mode("overwrite").parquet(f"{output.rstrip('/')}/speakers")
-            counts["speakers"] = spark.read.parquet(f"{output.rstrip('/')}/speakers").count()
+            counts = _write_tables(spark, outcomes, output.rstrip("/"))
         finally:
             outcomes.unpersist()
         write_marker(spark, output)
@@ -218,6 +176,63 @@ def run_job(
     finally:
         if own:
             spark.stop()
+
+
+def _prepare_paths(spark: Any, input_path: str, output: str, overwrite: bool) -> str:
+    """Check INPUT and OUTPUT through Hadoop's file system (any path Spark reads); the qualified INPUT,
+    which the naming rule takes article paths relative to."""
+    sc = spark.sparkContext
+    jvm, hadoop = sc._jvm, sc._jsc.hadoopConfiguration()
+    in_path = jvm.org.apache.hadoop.fs.Path(input_path)
+    in_fs = in_path.getFileSystem(hadoop)
+    if not in_fs.exists(in_path):
+        raise InputError(Errors.E016.format(name=input_path))
+    out_path = jvm.org.apache.hadoop.fs.Path(output)
+    out_fs = out_path.getFileSystem(hadoop)
+    if out_fs.exists(out_path):
+        if not overwrite:
+            raise SparkError(Errors.E173.format(name=output))
+        out_fs.delete(out_path, True)
+    return in_fs.makeQualified(in_path).toString()
+
+
+def _outcomes(spark: Any, input_path: str, root: str, n: int, settings: Settings) -> Any:
+    """The RDD of every article's outcome (Stored or Failed), one copy of each text, persisted: each
+    table is written from it in turn."""
+    from pyspark import StorageLevel
+
+    files = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(input_path)
+    return (
+        files.select("path", "content")
+        .rdd.flatMap(lambda row: expand_file(row[0], row[1], root, input_path))
+        .repartition(n)
+        .map(lambda entry: keyed(entry, settings))
+        .reduceByKey(first_by_name, numPartitions=n)
+        .values()
+        .mapPartitions(lambda entries: analyze_partition(entries, settings))
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+
+
+def _write_tables(spark: Any, outcomes: Any, output: str) -> dict[str, int]:
+    """OUTPUT/<table>/*.parquet for every table; speakers reduced to the smallest name and kind per key."""
+    from pyspark.sql import functions as F
+
+    at = datetime.now(UTC).replace(tzinfo=None)
+    counts: dict[str, int] = {}
+    for table in ("articles", *PER_ARTICLE, "failures"):
+        frame = spark.createDataFrame(outcomes.flatMap(lambda o, t=table: table_rows(o, t, at)), spark_schema(table))
+        if table == "failures":
+            frame = frame.dropDuplicates(["name"])
+        frame.write.mode("overwrite").parquet(f"{output}/{table}")
+        counts[table] = spark.read.parquet(f"{output}/{table}").count()
+    per_article = spark.createDataFrame(
+        outcomes.flatMap(lambda o: table_rows(o, "speakers", at)), spark_schema("speakers")
+    )
+    speakers = per_article.groupBy("key").agg(F.min("name").alias("name"), F.min("kind").alias("kind"))
+    speakers.write.mode("overwrite").parquet(f"{output}/speakers")
+    counts["speakers"] = spark.read.parquet(f"{output}/speakers").count()
+    return counts
 
 
 def _local(path: str) -> str:

@@ -240,9 +240,9 @@ def ingest(
     Every path is checked before the database is opened, so a typo or an empty folder creates no
     database file."""
     if workers < 1:
-        raise OptionError(Errors.E140.format(value=workers))
+        raise OptionError(Errors.E150.format(value=workers))
     if batch < 1:
-        raise OptionError(Errors.E141.format(value=batch))
+        raise OptionError(Errors.E151.format(value=batch))
     settings = settings or Settings.from_env()
     found = inputs.require(inputs.expand(paths))
     started = time.perf_counter()
@@ -279,7 +279,7 @@ def load_tables(store: Store, folder: inputs.Input, summary: Summary) -> None:
     summary.skipped += skipped
     summary.failed += failed
     if failed:
-        error = OnrecordError(Errors.E144.format(name=folder.path, count=failed))
+        error = OnrecordError(Errors.E154.format(name=folder.path, count=failed))
         summary.failures.append(Failed.of(str(folder.path), error))
 
 
@@ -466,7 +466,7 @@ class Run:
                 raise exc
             elif task.retry:
                 item = task.items[0]
-                error = OnrecordError(Errors.E142.format(name=item.name))
+                error = OnrecordError(Errors.E152.format(name=item.name))
                 self.pending.append(Failed.of(item.name, error, item.hash))
             else:
                 self.retries.extend(_Task([item], retry=True) for item in task.items)
@@ -510,7 +510,7 @@ def worker_count(requested: int | None, force: bool = False) -> tuple[int, str |
     if requested is None:
         return default_workers(), None
     if requested < 1:
-        raise OptionError(Errors.E140.format(value=requested))
+        raise OptionError(Errors.E150.format(value=requested))
     available = cores()
     if requested <= available or force:
         return requested, None

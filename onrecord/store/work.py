@@ -52,12 +52,12 @@ Outcome = Stored | Failed | Skipped
 
 
 def failed(name: str, exc: BaseException, hash_: str | None = None) -> Failed:
-    """A failure with its code; an unexpected exception (a bug, a parser deep in a library) gets E143."""
+    """A failure with its code; an unexpected exception (a bug, a parser deep in a library) gets E153."""
     if isinstance(exc, OnrecordError):
         return Failed.of(name, exc, hash_)
     message = " ".join(str(exc).split())[:500]
     error = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
-    return Failed.of(name, OnrecordError(Errors.E143.format(name=name, error=error)), hash_)
+    return Failed.of(name, OnrecordError(Errors.E153.format(name=name, error=error)), hash_)
 
 
 def read_item(item: Item, settings: Settings | None = None) -> Prepared | Failed:
