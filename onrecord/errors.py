@@ -35,6 +35,23 @@ class Errors(metaclass=_WithCodes):
     # --- generic (E000–E009)
 
     # --- inputs: reading articles (E010–E049)
+    E010 = "{name}: {size:,} characters is more than one article ({limit:,} allowed; set {env} to raise the limit)"
+    E011 = "{name}: the input is empty"
+    E012 = "{name}: looks like a binary file, not text or HTML"
+    E013 = "{name}: not UTF-8 text and not readable as Windows-1252 either"
+    E014 = "{name}: no article text found in this HTML"
+    E015 = "{name}: cannot read ({reason})"
+    E016 = "{name}: no such file or folder"
+    E017 = "{name}: no articles in this folder (looked for {suffixes})"
+    E018 = "{name}: not a JSON object ({reason})"
+    E019 = "{name}: needs a non-empty 'text' or 'html' string"
+    E020 = "{name}: unreadable WARC record ({reason})"
+    E021 = "{name}: not a readable WARC file ({reason})"
+    E022 = (
+        "{name}: a folder of Parquet tables (Spark or export output), not articles; "
+        "load it with `onrecord ingest {name} --db FILE`"
+    )
+    E023 = "{name}: neither text nor HTML was read for this item"
 
     # --- model and pipeline (E050–E069)
 
@@ -43,8 +60,19 @@ class Errors(metaclass=_WithCodes):
     # --- settings and options (E090–E119)
 
     # --- corpus store (E120–E169)
+    E150 = "--workers must be at least 1, got {value}"
+    E151 = "--batch must be at least 1, got {value}"
+    E152 = "{name}: the worker process died on this article (twice; out of memory, or a crash in native code)"
+    E153 = "{name}: the analysis failed unexpectedly ({error})"
+    E154 = "{name}: {count} articles had failed in the job that wrote these tables"
 
     # --- Spark (E170–E189)
+    E170 = "PySpark is not installed; install it with: pip install 'onrecord[spark]'"
+    E171 = "Spark could not start Java; install Java 17+ and set JAVA_HOME"
+    E172 = "Spark could not start: {reason}"
+    E173 = "{name}: already exists; pass --overwrite to replace it"
+    E174 = "the Spark job failed: {reason}"
+    E175 = "--partitions must be at least 1, got {value}"
 
     # --- web (E190–E209)
     E190 = "no article given: paste text or choose a .txt or .html file"

@@ -39,26 +39,32 @@ from onrecord.settings import Settings
 def analyze(
     paths: tuple[str, ...], published: str | None, publisher: str | None, fmt: str | None, model: str | None
 ) -> None:
-    """Analyse articles: PATH is a .txt or .html file, a folder of them, or - for stdin."""
-    from onrecord.inputs import Document, Failure, iter_documents
+    """Analyse articles: PATH is a .txt/.html file, JSONL, WARC, a folder of them, or - for stdin.
+
+    An input that cannot be read gets one line on stderr and the others are still analysed; the exit
+    code is then 2."""
+    from onrecord.inputs import Document, iter_documents
     from onrecord.pipeline import analyze_many
 
     published = check_date(published)
     settings = Settings.from_env(model=model, use_model=use_model())
-    items = list(iter_documents(list(paths)))
-    failures = [i for i in items if isinstance(i, Failure)]
+    entries = list(iter_documents(paths, settings))
+    documents = [e for e in entries if isinstance(e, Document)]
+    failures = [e for e in entries if not isinstance(e, Document)]
     for failure in failures:
-        fail(str(failure.error))
-    documents = [i for i in items if isinstance(i, Document)]
-    fmt = fmt or ("json" if len(items) == 1 else "jsonl")
-    records = analyze_many(progress(documents, "analyze"), published=published, publisher=publisher, settings=settings)
-    _write(fmt, ((doc.name, rec) for doc, rec in zip(documents, records, strict=True)))
+        fail(str(failure))
+    if documents:
+        fmt = fmt or ("json" if len(entries) == 1 else "jsonl")
+        records = analyze_many(
+            progress(documents, "analyze"), published=published, publisher=publisher, settings=settings
+        )
+        _write(fmt, ((doc.name, rec) for doc, rec in zip(documents, records, strict=True)), several=len(entries) > 1)
     if failures:
-        fail(f"{len(failures)} of {len(items)} inputs could not be read")
         sys.exit(EXIT_INPUT)
 
 
-def _write(fmt: str, named: Iterator[tuple[str, Any]]) -> None:
+def _write(fmt: str, named: Iterator[tuple[str, Any]], several: bool) -> None:
+    """`json` of one input is the record itself; of several, an array of records, each with its name."""
     from onrecord.textview import table
 
     if fmt == "jsonl":
@@ -67,9 +73,9 @@ def _write(fmt: str, named: Iterator[tuple[str, Any]]) -> None:
     elif fmt == "text":
         for name, record in named:
             click.echo(table(name, record))
+    elif several:
+        records = [{"article": name, **record.to_dict()} for name, record in named]
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     else:
-        records = [record.to_dict() for _, record in named]
-        if len(records) == 1:
-            click.echo(json.dumps(records[0], ensure_ascii=False, indent=2))
-        else:
-            click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        for _, record in named:
+            click.echo(json.dumps(record.to_dict(), ensure_ascii=False, indent=2))

@@ -9,7 +9,7 @@ import click
 
 from onrecord.cli import common as base
 from onrecord.cli.common import handle_errors, model_option, no_model_option
-from onrecord.errors import OptionError
+from onrecord.errors import Errors, OptionError
 from onrecord.settings import Settings
 
 EXIT_SOME_FAILED = 1
@@ -24,26 +24,35 @@ MAX_FAILURES_SHOWN = 10
     type=click.Path(dir_okay=False),
     help="DuckDB database file (created if missing).",
 )
-@click.option("--workers", type=int, default=None, help="Parsing processes (default: CPUs, at most 4).")
+@click.option(
+    "--workers", type=int, default=None, help="Parsing processes (default: CPU cores, at most 4; capped at the cores)."
+)
+@click.option("--force-workers", is_flag=True, help="Start --workers N even when N is more than the CPU cores.")
 @click.option("--batch", type=int, default=16, show_default=True, help="Articles per worker task.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON.")
 @model_option
 @no_model_option
 @handle_errors
-def ingest(paths: tuple[str, ...], db: str, workers: int | None, batch: int, as_json: bool, model: str | None) -> None:
+def ingest(
+    paths: tuple[str, ...],
+    db: str,
+    workers: int | None,
+    force_workers: bool,
+    batch: int,
+    as_json: bool,
+    model: str | None,
+) -> None:
     """Analyse articles into a DuckDB corpus: .txt/.html files or folders, JSONL, WARC(.gz), and
-    Spark/export table folders.  Stored articles are skipped; an interrupted run resumes."""
-    from onrecord.store.ingest import default_workers
+    Spark/export table folders.  Stored articles are skipped; an interrupted run (Ctrl-C, SIGTERM,
+    kill -9) resumes."""
     from onrecord.store.ingest import ingest as run
+    from onrecord.store.ingest import worker_count
 
     settings = Settings.from_env(model=model, use_model=base.use_model())
-    summary = run(
-        list(paths),
-        db,
-        workers=default_workers() if workers is None else workers,
-        batch=batch,
-        settings=settings,
-    )
+    count, note = worker_count(workers, force_workers)
+    if note:
+        click.echo(note, err=True)
+    summary = run(list(paths), db, workers=count, batch=batch, settings=settings)
     for failure in summary.failures[:MAX_FAILURES_SHOWN]:
         base.fail(f"[{failure.code}] {failure.error}")
     if len(summary.failures) > MAX_FAILURES_SHOWN:
@@ -77,11 +86,13 @@ def spark(
     overwrite: bool,
     model: str | None,
 ) -> None:
-    """Analyse a corpus on Spark into Parquet tables (load them with `onrecord ingest OUTPUT`)."""
+    """Analyse a corpus on Spark into Parquet tables (load them with `onrecord ingest OUTPUT`).
+
+    The one Spark entry point; under spark-submit run this package's cli/__main__.py with `spark …`."""
     from onrecord.spark.job import run_job
 
     if partitions is not None and partitions < 1:
-        raise OptionError(f"--partitions must be at least 1, got {partitions}")
+        raise OptionError(Errors.E175.format(value=partitions))
     summary = run_job(
         input_path,
         output,

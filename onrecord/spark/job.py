@@ -1,6 +1,6 @@
 """`onrecord spark INPUT OUTPUT`: the corpus analysis as a Spark job, for corpora too big for one machine.
 
-    binaryFile(INPUT, recursive) ─flatMap→ items (store.sources: txt/html, JSONL, WARC)
+    binaryFile(INPUT, recursive) ─flatMap→ items (onrecord.inputs: txt/html, JSONL, WARC; its naming rule)
       ─repartition→ read + hash (store.work.read_item; trafilatura for HTML, on the executors)
       ─reduceByKey(hash)→ one copy of each text ─mapPartitions→ store.work.analyze_batch
       → OUTPUT/<table>/*.parquet for every table of store.tables, and OUTPUT/_onrecord.json last
@@ -10,22 +10,23 @@ loaded once per Python worker process (and kept across tasks, as Spark reuses it
 never per row.  The tables have exactly the columns and types of the DuckDB tables, so
 `onrecord ingest OUTPUT --db FILE` loads them and DuckDB can query them in place.
 
-Also runnable with spark-submit: `spark-submit onrecord/spark/job.py INPUT OUTPUT`.
+The command is `onrecord spark` (onrecord/cli/ingest.py), also under spark-submit:
+`spark-submit …/site-packages/onrecord/cli/__main__.py spark INPUT OUTPUT`.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from onrecord.errors import SparkError
+from onrecord import inputs
+from onrecord.errors import Errors, InputError, SparkError
 from onrecord.settings import Settings
-from onrecord.store import sources
-from onrecord.store.tables import PER_ARTICLE, TABLES
+from onrecord.store.db import column_values
+from onrecord.store.tables import PER_ARTICLE, TABLES, columns
 from onrecord.store.work import Failed, Item, Prepared, Stored, analyze_batch, read_item
 
 
@@ -49,16 +50,20 @@ def spark_schema(table: str):
 # the functions that run on executors (module level, so only their names travel)
 
 
-def expand_file(path: str, content: bytes, root: str) -> Iterator[Item | Failed]:
-    kind = sources.kind_of(path.rsplit("/", 1)[-1])
+def expand_file(path: str, content: bytes, root: str, given: str) -> Iterator[Item | Failed]:
+    """One binaryFile row → its items, named by inputs' rule: the path under INPUT, or INPUT as given
+    when INPUT is that file; a file INPUT names explicitly is read whatever its suffix, as ingest does."""
+    explicit = path.rstrip("/") == root.rstrip("/")
+    kind = inputs.kind_of(path.rsplit("/", 1)[-1], explicit=explicit)
     if kind is None:
         return iter(())
-    return sources.items_from_bytes(kind, bytes(content), sources.relative_name(path, root))
+    name = inputs.given_name(given) if explicit else inputs.relative_name(path, root)
+    return inputs.items_from_bytes(kind, bytes(content), name)
 
 
-def keyed(entry: Item | Failed) -> tuple[str, Prepared | Failed]:
+def keyed(entry: Item | Failed, settings: Settings) -> tuple[str, Prepared | Failed]:
     """Read an item (HTML extraction happens here, on the executors) and key it by content hash."""
-    prepared = entry if isinstance(entry, Failed) else read_item(entry)
+    prepared = entry if isinstance(entry, Failed) else read_item(entry, settings)
     if isinstance(prepared, Failed):
         return f"failed:{prepared.name}", prepared
     return prepared.hash, prepared
@@ -87,16 +92,21 @@ def analyze_partition(entries: Iterable[Prepared | Failed], settings: Settings) 
 
 
 def table_rows(outcome: Stored | Failed, table: str, at: datetime) -> list[tuple]:
+    """An outcome's rows of `table`, keyed by column name until here, as Spark wants them: values in
+    the schema's column order (checked against tables.py by `column_values`, as the DuckDB writer does)."""
     if table == "failures":
-        if isinstance(outcome, Failed):
-            return [(outcome.name, outcome.hash, outcome.code, outcome.error, at)]
+        if not isinstance(outcome, Failed):
+            return []
+        o = outcome
+        rows = [{"name": o.name, "hash": o.hash, "code": o.code, "error": o.error, "failed_at": at}]
+    elif isinstance(outcome, Stored):
+        rows = outcome.rows.get(table, [])
+        if table == "articles":
+            rows = [{**r, "ingested_at": at} for r in rows]
+    else:
         return []
-    if not isinstance(outcome, Stored):
-        return []
-    rows = outcome.rows.get(table, [])
-    if table == "articles":
-        return [(*r[:-1], at) for r in rows]
-    return rows
+    values = column_values(table, rows)
+    return list(zip(*(values[c] for c in columns(table)), strict=True))
 
 
 # -------------------------------------------------------------------------------------------------
@@ -107,7 +117,7 @@ def session(master: str | None = None, app: str = "onrecord"):
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        raise SparkError("PySpark is not installed; install it with: pip install 'onrecord[spark]'") from None
+        raise SparkError(Errors.E170) from None
     builder = SparkSession.builder.appName(app)
     if master:
         builder = builder.master(master)
@@ -121,8 +131,8 @@ def session(master: str | None = None, app: str = "onrecord"):
     except Exception as exc:
         message = " ".join(str(exc).split())
         if "JAVA_GATEWAY_EXITED" in message or "Java gateway" in message or "JAVA_HOME" in message:
-            raise SparkError("Spark could not start Java; install Java 17+ and set JAVA_HOME") from None
-        raise SparkError(f"Spark could not start: {message[:300]}") from None
+            raise SparkError(Errors.E171) from None
+        raise SparkError(Errors.E172.format(reason=message[:300])) from None
     spark.sparkContext.setLogLevel("ERROR")
     return spark
 
@@ -138,76 +148,91 @@ def run_job(
     spark: Any = None,
 ) -> dict[str, Any]:
     """Analyse every article under `input_path` and write the tables under `output`."""
-    from pyspark import StorageLevel
-    from pyspark.sql import functions as F
-
     settings = settings or Settings.from_env()
     if _local(input_path) and not os.path.exists(_local(input_path)):
-        raise SparkError(f"{input_path}: no such file or folder")
+        raise InputError(Errors.E016.format(name=input_path))
     if _local(output) and os.path.exists(_local(output)) and not overwrite:
-        raise SparkError(f"{output}: already exists; pass --overwrite to replace it")
+        raise SparkError(Errors.E173.format(name=output))
     own = spark is None
     spark = spark or session(master)
     try:
-        sc = spark.sparkContext
-        jvm, hadoop = sc._jvm, sc._jsc.hadoopConfiguration()
-        in_path = jvm.org.apache.hadoop.fs.Path(input_path)
-        in_fs = in_path.getFileSystem(hadoop)
-        if not in_fs.exists(in_path):
-            raise SparkError(f"{input_path}: no such file or folder")
-        root = in_fs.makeQualified(in_path).toString()
-        out_path = jvm.org.apache.hadoop.fs.Path(output)
-        out_fs = out_path.getFileSystem(hadoop)
-        if out_fs.exists(out_path):
-            if not overwrite:
-                raise SparkError(f"{output}: already exists; pass --overwrite to replace it")
-            out_fs.delete(out_path, True)
-        n = partitions or max(2, sc.defaultParallelism)
+        root = _prepare_paths(spark, input_path, output, overwrite)
+        n = partitions or max(2, spark.sparkContext.defaultParallelism)
         spark.conf.set("spark.sql.shuffle.partitions", str(n))
-        at = datetime.now(UTC).replace(tzinfo=None)
-
-        files = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(input_path)
-        outcomes = (
-            files.select("path", "content")
-            .rdd.flatMap(lambda row: expand_file(row[0], row[1], root))
-            .repartition(n)
-            .map(keyed)
-            .reduceByKey(first_by_name, numPartitions=n)
-            .values()
-            .mapPartitions(lambda entries: analyze_partition(entries, settings))
-            .persist(StorageLevel.MEMORY_AND_DISK)
-        )
-        counts: dict[str, int] = {}
+        outcomes = _outcomes(spark, input_path, root, n, settings)
         try:
-            for table in ("articles", *PER_ARTICLE, "failures"):
-                frame = spark.createDataFrame(
-                    outcomes.flatMap(lambda o, t=table: table_rows(o, t, at)), spark_schema(table)
-                )
-                if table == "failures":
-                    frame = frame.dropDuplicates(["name"])
-                frame.write.mode("overwrite").parquet(f"{output.rstrip('/')}/{table}")
-                counts[table] = spark.read.parquet(f"{output.rstrip('/')}/{table}").count()
-            per_article = spark.createDataFrame(
-                outcomes.flatMap(lambda o: o.rows["speakers"] if isinstance(o, Stored) else []),
-                spark_schema("speakers"),
-            )
-            speakers = per_article.groupBy("key").agg(F.min("name").alias("name"), F.min("kind").alias("kind"))
-            speakers.write.mode("overwrite").parquet(f"{output.rstrip('/')}/speakers")
-            counts["speakers"] = spark.read.parquet(f"{output.rstrip('/')}/speakers").count()
+            counts = _write_tables(spark, outcomes, output.rstrip("/"))
         finally:
             outcomes.unpersist()
         write_marker(spark, output)
         return {"input": input_path, "output": output, "partitions": n, **counts}
-    except SparkError:
+    except (SparkError, InputError):
         raise
     except Exception as exc:
         message = " ".join(str(exc).split())
         if "PATH_NOT_FOUND" in message or "Path does not exist" in message:
-            raise SparkError(f"{input_path}: no such file or folder") from None
-        raise SparkError(f"the Spark job failed: {message[:500]}") from None
+            raise InputError(Errors.E016.format(name=input_path)) from None
+        raise SparkError(Errors.E174.format(reason=message[:500])) from None
     finally:
         if own:
             spark.stop()
+
+
+def _prepare_paths(spark: Any, input_path: str, output: str, overwrite: bool) -> str:
+    """Check INPUT and OUTPUT through Hadoop's file system (any path Spark reads); the qualified INPUT,
+    which the naming rule takes article paths relative to."""
+    sc = spark.sparkContext
+    jvm, hadoop = sc._jvm, sc._jsc.hadoopConfiguration()
+    in_path = jvm.org.apache.hadoop.fs.Path(input_path)
+    in_fs = in_path.getFileSystem(hadoop)
+    if not in_fs.exists(in_path):
+        raise InputError(Errors.E016.format(name=input_path))
+    out_path = jvm.org.apache.hadoop.fs.Path(output)
+    out_fs = out_path.getFileSystem(hadoop)
+    if out_fs.exists(out_path):
+        if not overwrite:
+            raise SparkError(Errors.E173.format(name=output))
+        out_fs.delete(out_path, True)
+    return in_fs.makeQualified(in_path).toString()
+
+
+def _outcomes(spark: Any, input_path: str, root: str, n: int, settings: Settings) -> Any:
+    """The RDD of every article's outcome (Stored or Failed), one copy of each text, persisted: each
+    table is written from it in turn."""
+    from pyspark import StorageLevel
+
+    files = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(input_path)
+    return (
+        files.select("path", "content")
+        .rdd.flatMap(lambda row: expand_file(row[0], row[1], root, input_path))
+        .repartition(n)
+        .map(lambda entry: keyed(entry, settings))
+        .reduceByKey(first_by_name, numPartitions=n)
+        .values()
+        .mapPartitions(lambda entries: analyze_partition(entries, settings))
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+
+
+def _write_tables(spark: Any, outcomes: Any, output: str) -> dict[str, int]:
+    """OUTPUT/<table>/*.parquet for every table; speakers reduced to the smallest name and kind per key."""
+    from pyspark.sql import functions as F
+
+    at = datetime.now(UTC).replace(tzinfo=None)
+    counts: dict[str, int] = {}
+    for table in ("articles", *PER_ARTICLE, "failures"):
+        frame = spark.createDataFrame(outcomes.flatMap(lambda o, t=table: table_rows(o, t, at)), spark_schema(table))
+        if table == "failures":
+            frame = frame.dropDuplicates(["name"])
+        frame.write.mode("overwrite").parquet(f"{output}/{table}")
+        counts[table] = spark.read.parquet(f"{output}/{table}").count()
+    per_article = spark.createDataFrame(
+        outcomes.flatMap(lambda o: table_rows(o, "speakers", at)), spark_schema("speakers")
+    )
+    speakers = per_article.groupBy("key").agg(F.min("name").alias("name"), F.min("kind").alias("kind"))
+    speakers.write.mode("overwrite").parquet(f"{output}/speakers")
+    counts["speakers"] = spark.read.parquet(f"{output}/speakers").count()
+    return counts
 
 
 def _local(path: str) -> str:
@@ -225,7 +250,7 @@ def write_marker(spark: Any, output: str) -> None:
     from onrecord.store.db import marker
 
     sc = spark.sparkContext
-    path = sc._jvm.org.apache.hadoop.fs.Path(f"{output.rstrip('/')}/{sources.TABLES_MARKER}")
+    path = sc._jvm.org.apache.hadoop.fs.Path(f"{output.rstrip('/')}/{inputs.TABLES_MARKER}")
     fs = path.getFileSystem(sc._jsc.hadoopConfiguration())
     stream = fs.create(path, True)
     try:
@@ -233,35 +258,3 @@ def write_marker(spark: Any, output: str) -> None:
         stream.write(bytearray(data))
     finally:
         stream.close()
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point for spark-submit: `spark-submit onrecord/spark/job.py INPUT OUTPUT [--overwrite]`."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="onrecord-spark", description="onrecord corpus analysis on Spark")
-    parser.add_argument("input")
-    parser.add_argument("output")
-    parser.add_argument("--master")
-    parser.add_argument("--model")
-    parser.add_argument("--partitions", type=int)
-    parser.add_argument("--overwrite", action="store_true")
-    args = parser.parse_args(argv)
-    try:
-        summary = run_job(
-            args.input,
-            args.output,
-            master=args.master,
-            settings=Settings.from_env(model=args.model),
-            partitions=args.partitions,
-            overwrite=args.overwrite,
-        )
-    except SparkError as exc:
-        print(f"onrecord: error: {exc}", file=sys.stderr)
-        return 2
-    print(json.dumps(summary))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

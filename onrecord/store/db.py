@@ -179,73 +179,55 @@ class Store:
                 failures[outcome.name] = outcome
         if not stored and not failures:
             return 0, 0
-        con = self.con
         with self.transaction():
             if stored:
-                present = self._present(list(stored))
-                for hash_ in present:
+                for hash_ in self._present(list(stored)):
                     del stored[hash_]
             if stored:
-                at = now()
-                rows: dict[str, list[tuple]] = {t: [] for t in ("articles", *PER_ARTICLE, "speakers")}
-                for outcome in stored.values():
-                    for table, table_rows in outcome.rows.items():
-                        rows[table].extend(table_rows)
-                rows["articles"] = [(*r[:-1], at) for r in rows["articles"]]
-                for table in ("articles", *PER_ARTICLE):
-                    self._insert(table, rows[table])
-                self._upsert_speakers(rows["speakers"])
-                names = [s.name for s in stored.values()]
-                con.execute(
-                    "DELETE FROM failures WHERE name IN (SELECT unnest(?)) OR hash IN (SELECT unnest(?))",
-                    [names, list(stored)],
-                )
+                self._write_articles(list(stored.values()))
             if failures:
                 at = now()
-                self._insert(
-                    "failures",
-                    [(f.name, f.hash, f.code, f.error, at) for f in failures.values()],
-                    replace=True,
-                )
+                rows = [
+                    {"name": f.name, "hash": f.hash, "code": f.code, "error": f.error, "failed_at": at}
+                    for f in failures.values()
+                ]
+                self._insert("failures", rows, replace=True)
         return len(stored), len(failures)
+
+    def _write_articles(self, stored: list[Stored]) -> None:
+        """Every row of these new articles (inside the caller's transaction), their old failures cleared."""
+        at = now()
+        rows: dict[str, list[dict[str, Any]]] = {t: [] for t in ("articles", *PER_ARTICLE, "speakers")}
+        for outcome in stored:
+            for table, table_rows in outcome.rows.items():
+                rows[table].extend(table_rows)
+        rows["articles"] = [{**r, "ingested_at": at} for r in rows["articles"]]
+        for table in ("articles", *PER_ARTICLE):
+            self._insert(table, rows[table])
+        self._upsert_speakers(rows["speakers"])
+        self.con.execute(
+            "DELETE FROM failures WHERE name IN (SELECT unnest(?)) OR hash IN (SELECT unnest(?))",
+            [[s.name for s in stored], [s.hash for s in stored]],
+        )
 
     def _present(self, hashes: list[str]) -> set[str]:
         found = self.con.execute("SELECT hash FROM articles WHERE hash IN (SELECT unnest(?))", [hashes])
         return {r[0] for r in found.fetchall()}
 
-    def _insert(self, table: str, rows: list[tuple], *, replace: bool = False) -> None:
+    def _insert(self, table: str, rows: list[dict[str, Any]], *, replace: bool = False) -> None:
+        """INSERT … BY NAME of rows keyed by column name (an Arrow batch built from tables.py's columns)."""
         if not rows:
             return
-        import duckdb
-        import pyarrow as pa
-
-        names = columns(table)
-        batch = pa.Table.from_arrays(
-            [pa.array([r[i] for r in rows], type=f.type) for i, f in enumerate(arrow_schema(table))],
-            names=names,
-        )
-        self.con.register("onrecord_batch", batch)
-        try:
-            verb = "INSERT OR REPLACE" if replace else "INSERT"
+        verb = "INSERT OR REPLACE" if replace else "INSERT"
+        with self._registered("onrecord_batch", table, rows):
             self.con.execute(f"{verb} INTO {table} BY NAME SELECT * FROM onrecord_batch")
-        finally:
-            with suppress(duckdb.Error):  # fails when the transaction was aborted; rolled back anyway
-                self.con.unregister("onrecord_batch")
 
-    def _upsert_speakers(self, rows: list[tuple]) -> None:
+    def _upsert_speakers(self, rows: list[dict[str, Any]]) -> None:
         """Speakers are shared by articles: the smallest name and kind seen win, whatever the order
         (Spark computes the same with min(), so both stores agree)."""
         if not rows:
             return
-        import duckdb
-        import pyarrow as pa
-
-        batch = pa.Table.from_arrays(
-            [pa.array([r[i] for r in rows], type=f.type) for i, f in enumerate(arrow_schema("speakers"))],
-            names=columns("speakers"),
-        )
-        self.con.register("onrecord_speakers", batch)
-        try:
+        with self._registered("onrecord_speakers", "speakers", rows):
             self.con.execute(
                 """
                 INSERT INTO speakers
@@ -255,9 +237,21 @@ class Store:
                     kind = least(speakers.kind, excluded.kind)
                 """
             )
+
+    @contextmanager
+    def _registered(self, view: str, table: str, rows: list[dict[str, Any]]) -> Iterator[None]:
+        import duckdb
+        import pyarrow as pa
+
+        schema = arrow_schema(table)
+        values = column_values(table, rows)
+        batch = pa.Table.from_arrays([pa.array(values[f.name], type=f.type) for f in schema], schema=schema)
+        self.con.register(view, batch)
+        try:
+            yield
         finally:
-            with suppress(duckdb.Error):
-                self.con.unregister("onrecord_speakers")
+            with suppress(duckdb.Error):  # fails when the transaction was aborted; rolled back anyway
+                self.con.unregister(view)
 
     # -- loading Parquet tables (Spark output, exports) ------------------------------------------
 
@@ -340,6 +334,20 @@ class Store:
             counts[table] = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         write_marker(folder, "export", self.version())
         return counts
+
+
+def column_values(table: str, rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Rows keyed by column name → one list per column of `table`, in tables.py's order.
+
+    A row with a column the table lacks, or without one it has, is a bug in whoever built it:
+    refused loudly here, never written shifted into the wrong columns."""
+    names = columns(table)
+    expected = set(names)
+    for row in rows:
+        if row.keys() != expected:
+            unknown, missing = sorted(row.keys() - expected), sorted(expected - row.keys())
+            raise ValueError(f"{table} row does not match tables.py: unknown {unknown}, missing {missing}")
+    return {name: [row[name] for row in rows] for name in names}
 
 
 def _lit(value: str) -> str:

@@ -9,14 +9,19 @@
 Nothing is parsed twice across runs: the stored hashes are read before any work starts, and the
 writer re-checks every hash inside its transaction.  Killing the run at any moment loses at most the
 tasks in flight and the results waiting for their transaction; the same command then parses those
-again and nothing else.  Ctrl-C writes the finished results before it stops.
+again and nothing else.  Any KeyboardInterrupt (Ctrl-C, and SIGTERM, which the CLI turns into one)
+stops the workers and writes the finished results before it stops.  The workers die with the main
+process even when it is killed with SIGKILL (`die_with_parent`), and with them multiprocessing's
+resource tracker, whose pipe they were the last to hold.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -24,14 +29,16 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from onrecord.errors import ModelError, OptionError
-from onrecord.settings import Settings
-from onrecord.store import sources
+from onrecord import inputs
+from onrecord.errors import Errors, ModelError, OnrecordError, OptionError
+from onrecord.settings import LOG_INTERVAL_ENV, Settings  # noqa: F401 (LOG_INTERVAL_ENV: tests/store/test_store_docs.py)
 from onrecord.store.db import Store
 from onrecord.store.work import Failed, Item, Outcome, Prepared, Skipped, Stored, analyze_batch, read_item
 
-LOG_INTERVAL_ENV = "ONRECORD_LOG_INTERVAL"
 DEFAULT_BATCH = 16
+MAX_DEFAULT_WORKERS = 4
+PARENT_POLL_S = 0.5  # how often a worker checks that the main process is still its parent
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 WRITE_EVERY_S = 2.0  # finished results wait at most this long for more to share their transaction
 TASKS_PER_WORKER = 3  # guided scheduling: a task is at most 1/(3 × workers) of the work left
 
@@ -71,17 +78,42 @@ _known: frozenset[str] = frozenset()
 _startup_error: str | None = None
 
 
-def _init_worker(settings: Settings, known: frozenset[str]) -> None:
-    """Runs once per worker process: ignore Ctrl-C (the main process stops the pool), load the model."""
+def _init_worker(settings: Settings, known: frozenset[str], parent: int) -> None:
+    """Runs once per worker process: ignore Ctrl-C (the main process stops the pool), die with the
+    main process, load the model."""
     global _settings, _known, _startup_error
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
     _settings, _known = settings, known
     try:
         from onrecord.nlp import load
 
         load(settings.model)
     except ModelError as exc:
-        _startup_error = exc.message
+        _startup_error = str(exc)
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this process exit when `parent` does, however it ends (SIGKILL included).
+
+    On Linux the kernel sends SIGKILL when the parent dies (prctl PR_SET_PDEATHSIG); everywhere a
+    daemon thread also exits once the parent is gone (we are re-parented, so getppid() changes).
+    Without this, `kill -9` of the main process leaves every worker, 235 MB each, running."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no usable libc: the watchdog below still works
+            pass
+    if os.getppid() != parent:  # the parent died before the death signal was armed
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="onrecord-parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)
 
 
 def _work(items: list[Item]) -> list[Outcome]:
@@ -93,7 +125,7 @@ def _work(items: list[Item]) -> list[Outcome]:
     batch: list[Prepared] = []
     seen: set[str] = set()
     for item in items:
-        prepared = read_item(item)
+        prepared = read_item(item, _settings)
         if isinstance(prepared, Failed):
             out.append(prepared)
         elif prepared.hash in _known or prepared.hash in seen:
@@ -117,7 +149,7 @@ class Progress:
     as done: the rate and the ETA are those of the articles actually analysed.
     `enabled`: None decides by the terminal, True forces the bar, False is silent."""
 
-    def __init__(self, summary: Summary, enabled: bool | None = None, stream=None) -> None:
+    def __init__(self, summary: Summary, enabled: bool | None = None, stream=None, interval: float = 10.0) -> None:
         self.stream = stream or sys.stderr
         self.quiet = enabled is False
         self.tty = self.stream.isatty() if enabled is None else enabled
@@ -125,7 +157,7 @@ class Progress:
         self.base = (summary.stored + summary.failed, summary.skipped)  # before this bar (table folders)
         self.start = time.perf_counter()
         self.last = self.start
-        self.interval = float(os.environ.get(LOG_INTERVAL_ENV) or 10)
+        self.interval = interval  # Settings.log_interval
         self.bar = None
         if self.tty and not self.quiet:
             from tqdm import tqdm
@@ -203,52 +235,52 @@ def ingest(
     progress: bool | None = None,
     log: Callable[[str], None] | None = None,
 ) -> Summary:
-    """Analyse and store every article under `paths` that `db` does not hold yet."""
+    """Analyse and store every article under `paths` that `db` does not hold yet.
+
+    Every path is checked before the database is opened, so a typo or an empty folder creates no
+    database file."""
     if workers < 1:
-        raise OptionError(f"--workers must be at least 1, got {workers}")
+        raise OptionError(Errors.E150.format(value=workers))
     if batch < 1:
-        raise OptionError(f"--batch must be at least 1, got {batch}")
+        raise OptionError(Errors.E151.format(value=batch))
     settings = settings or Settings.from_env()
-    inputs = sources.expand(paths)
+    found = inputs.require(inputs.expand(paths))
     started = time.perf_counter()
-    summary = Summary(inputs=len(inputs))
+    summary = Summary(inputs=len(found))
     store = Store.open(db)
     try:
-        for table_dir in (i for i in inputs if i.kind == "tables"):
-            loaded, skipped, failed = store.load_tables(table_dir.path)
-            summary.loaded += loaded
-            summary.stored += loaded
-            summary.skipped += skipped
-            summary.failed += failed
-            if failed:
-                summary.failures.append(
-                    Failed(
-                        str(table_dir.path),
-                        None,
-                        "E001",
-                        f"{table_dir.path}: {failed} articles had failed in the job that wrote these tables",
-                    )
-                )
-        files = [i for i in inputs if i.kind != "tables"]
-        counts = [sources.count(i) for i in files]
+        for folder in (i for i in found if i.kind == "tables"):
+            load_tables(store, folder, summary)
+        files = [i for i in found if i.kind != "tables"]
+        counts = [inputs.count(i) for i in files]
         summary.total = sum(c or 0 for c in counts) if None not in counts else None
         known = store.stored_hashes()
-        bar = Progress(summary, enabled=progress)
-        if log is None:
-            log = bar.log
+        bar = Progress(summary, enabled=progress, interval=settings.log_interval)
         try:
             if files:
-                log(
+                (log or bar.log)(
                     f"ingest: {len(files)} inputs, {summary.total if summary.total is not None else '?'} "
                     f"articles, {len(known)} already in {db}, {workers} worker(s)"
                 )
-                _run(files, store, known, workers, batch, settings, summary, bar)
+                Run(store, summary, bar, settings, known, workers=workers, batch=batch).run(files)
         finally:
             bar.close()
     finally:
         store.close()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def load_tables(store: Store, folder: inputs.Input, summary: Summary) -> None:
+    """A table folder (Spark output, export): loaded as it is, its failures counted as one."""
+    loaded, skipped, failed = store.load_tables(folder.path)
+    summary.loaded += loaded
+    summary.stored += loaded
+    summary.skipped += skipped
+    summary.failed += failed
+    if failed:
+        error = OnrecordError(Errors.E154.format(name=folder.path, count=failed))
+        summary.failures.append(Failed.of(str(folder.path), error))
 
 
 def task_size(remaining: int | None, workers: int, batch: int) -> int:
@@ -263,24 +295,19 @@ def task_size(remaining: int | None, workers: int, batch: int) -> int:
 
 
 def _tasks(
-    files: list[sources.Input],
-    known: set[str],
+    files: list[inputs.Input],
+    known: set[str] | frozenset[str],
     batch: int,
     workers: int,
     summary: Summary,
     pending: list[Outcome],
-):
+) -> Iterator[_Task]:
     """Items grouped into tasks; stored texts skipped here already, unreadable inputs to `pending`."""
     seen: set[str] = set()
     current: list[Item] = []
     handed_out = 0  # items of `summary.total` dealt with here: in tasks, failed to read, or stored already
-
-    def size() -> int:
-        remaining = None if summary.total is None else summary.total - handed_out
-        return task_size(remaining, workers, batch)
-
     for source in files:
-        for item in sources.items(source):
+        for item in inputs.items(source):
             if isinstance(item, Failed):
                 pending.append(item)
                 handed_out += 1
@@ -293,7 +320,8 @@ def _tasks(
                     continue
                 seen.add(hash_)
             current.append(item)
-            if len(current) >= size():
+            remaining = None if summary.total is None else summary.total - handed_out
+            if len(current) >= task_size(remaining, workers, batch):
                 handed_out += len(current)
                 yield _Task(current)
                 current = []
@@ -301,126 +329,155 @@ def _tasks(
         yield _Task(current)
 
 
-def _run(
-    files: list[sources.Input],
-    store: Store,
-    known: set[str],
-    workers: int,
-    batch: int,
-    settings: Settings,
-    summary: Summary,
-    bar: Progress,
-) -> None:
-    import multiprocessing
+class Run:
+    """One ingest run's moving parts: the worker pool, the tasks in flight, and the results waiting
+    for their transaction.  The main process is the only writer; `run` is the whole of it."""
 
-    context = multiprocessing.get_context("spawn")
-    frozen = frozenset(known)
+    def __init__(
+        self,
+        store: Store,
+        summary: Summary,
+        bar: Progress,
+        settings: Settings,
+        known: set[str],
+        *,
+        workers: int,
+        batch: int,
+    ) -> None:
+        self.store, self.summary, self.bar, self.settings = store, summary, bar, settings
+        self.known = frozenset(known)
+        self.workers, self.batch = workers, batch
+        self.pending: list[Outcome] = []  # finished, not written yet: read failures and analysed articles
+        self.retries: list[_Task] = []
+        self.inflight: dict[Future, _Task] = {}
+        self.last_write = time.perf_counter()
+        self.pool: ProcessPoolExecutor | None = None
 
-    def start() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(settings, frozen))
+    def run(self, files: list[inputs.Input]) -> None:
+        """Every task through the pool.  On any KeyboardInterrupt (Ctrl-C, SIGTERM) the workers are
+        stopped at once and what is finished is written before the interrupt goes on up."""
+        tasks = _tasks(files, self.known, self.batch, self.workers, self.summary, self.pending)
+        self.pool = self.start_pool()
+        try:
+            self.loop(tasks)
+        except KeyboardInterrupt:
+            self.stop()
+            self.flush()  # a second interrupt rolls this transaction back, nothing more
+            raise
+        except BaseException:
+            self.stop()
+            raise
+        # Every result is in and the workers hold nothing: stop them rather than wait for each to tear
+        # down its interpreter and model (a third of a second, paid at the end of every run).
+        self.stop()
+        if self.pending:
+            self.flush()
 
-    # finished outcomes not written yet: read failures, and results gathered into fewer transactions
-    pending: list[Outcome] = []
-    tasks: Iterator[_Task] = _tasks(files, known, batch, workers, summary, pending)
-    retries: list[_Task] = []
-    inflight: dict[Future, _Task] = {}
-    limit = workers * 2
-    last_write = time.perf_counter()
-    pool = start()
+    def start_pool(self) -> ProcessPoolExecutor:
+        import multiprocessing
 
-    def record(outcomes: list[Outcome]) -> None:
-        summary.skipped += sum(1 for o in outcomes if isinstance(o, Skipped))
-        pending.extend(o for o in outcomes if not isinstance(o, Skipped))
-        waiting = sum(1 for o in pending if isinstance(o, Stored))
-        if waiting >= batch or time.perf_counter() - last_write >= WRITE_EVERY_S:
-            flush()
+        return ProcessPoolExecutor(
+            self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(self.settings, self.known, os.getpid()),
+        )
 
-    def flush() -> None:
+    def loop(self, tasks: Iterator[_Task]) -> None:
+        exhausted = False
+        while True:
+            exhausted, broken = self.submit(tasks, exhausted)
+            if not broken:
+                if self.pending and not self.inflight:
+                    self.flush()
+                if not self.inflight:
+                    return
+                broken = self.collect()
+            if broken:
+                self.recover()
+
+    def submittable(self) -> bool:
+        # a retried article runs alone, so that a worker dying again names that article
+        if any(t.retry for t in self.inflight.values()):
+            return False
+        return not self.inflight if self.retries else len(self.inflight) < self.workers * 2
+
+    def submit(self, tasks: Iterator[_Task], exhausted: bool) -> tuple[bool, bool]:
+        """Hand out tasks while there is room: (no new tasks left, the pool broke)."""
+        assert self.pool is not None
+        while self.submittable() and (self.retries or not exhausted):
+            task = self.retries.pop(0) if self.retries else next(tasks, None)
+            if task is None:
+                return True, False
+            try:
+                self.inflight[self.pool.submit(_work, task.items)] = task
+            except BrokenProcessPool:
+                self.retries.insert(0, task)  # never started: it goes again as it is
+                return exhausted, True
+        return exhausted, False
+
+    def collect(self) -> bool:
+        """Wait for a task (finished results wait at most WRITE_EVERY_S); True when the pool broke."""
+        timeout = WRITE_EVERY_S if self.pending else None
+        done, _ = wait(self.inflight, timeout=timeout, return_when=FIRST_COMPLETED)
+        if not done:
+            self.flush()
+        broken = False
+        for future in done:
+            if isinstance(future.exception(), BrokenProcessPool):
+                broken = True
+                continue
+            outcomes = future.result()
+            del self.inflight[future]
+            self.record(outcomes)
+        return broken
+
+    def record(self, outcomes: list[Outcome]) -> None:
+        self.summary.skipped += sum(1 for o in outcomes if isinstance(o, Skipped))
+        self.pending.extend(o for o in outcomes if not isinstance(o, Skipped))
+        waiting = sum(1 for o in self.pending if isinstance(o, Stored))
+        if waiting >= self.batch or time.perf_counter() - self.last_write >= WRITE_EVERY_S:
+            self.flush()
+
+    def flush(self) -> None:
         """One transaction for what is pending.  Writes cost the cores the workers parse on, and
         most of a small write is fixed cost, so results wait for a batch's worth (or a few seconds)."""
-        nonlocal last_write
-        writable = list(pending)
-        pending.clear()
-        stored, failed = store.write(writable)  # type: ignore[arg-type]
-        last_write = time.perf_counter()
+        writable = [o for o in self.pending if not isinstance(o, Skipped)]
+        self.pending.clear()
+        stored, failed = self.store.write(writable)  # type: ignore[arg-type]
+        self.last_write = time.perf_counter()
+        summary = self.summary
         summary.stored += stored
         summary.failed += failed
         summary.skipped += sum(1 for o in writable if isinstance(o, Stored)) - stored  # duplicates
         summary.failures.extend(o for o in writable if isinstance(o, Failed))
-        bar.update(summary)
+        self.bar.update(summary)
 
-    def submittable() -> bool:
-        # a retried article runs alone, so that a worker dying again names that article
-        if any(t.retry for t in inflight.values()):
-            return False
-        return not inflight if retries else len(inflight) < limit
-
-    def recover() -> None:
+    def recover(self) -> None:
         """A worker died (killed for memory, a crash in native code): the pool is unusable.  Keep
         what finished, and run what was lost again one article at a time in a fresh pool; an
         article that kills a worker on its own is recorded as failed."""
-        nonlocal pool
-        wait(inflight)  # once the pool is broken, every pending future settles at once
-        for future, task in inflight.items():
+        wait(self.inflight)  # once the pool is broken, every pending future settles at once
+        for future, task in self.inflight.items():
             exc = future.exception()
             if exc is None:
-                record(future.result())
+                self.record(future.result())
             elif not isinstance(exc, BrokenProcessPool):
                 raise exc
             elif task.retry:
                 item = task.items[0]
-                pending.append(Failed(item.name, item.hash, "internal", f"{item.name}: the worker died on it"))
+                error = OnrecordError(Errors.E152.format(name=item.name))
+                self.pending.append(Failed.of(item.name, error, item.hash))
             else:
-                retries.extend(_Task([item], retry=True) for item in task.items)
-        inflight.clear()
-        pool.shutdown(wait=True, cancel_futures=True)
-        pool = start()
+                self.retries.extend(_Task([item], retry=True) for item in task.items)
+        self.inflight.clear()
+        assert self.pool is not None
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pool = self.start_pool()
 
-    try:
-        exhausted = False
-        while True:
-            broken = False
-            while submittable() and (retries or not exhausted):
-                task = retries.pop(0) if retries else next(tasks, None)
-                if task is None:
-                    exhausted = True
-                    break
-                try:
-                    inflight[pool.submit(_work, task.items)] = task
-                except BrokenProcessPool:
-                    retries.insert(0, task)  # never started: it goes again as it is
-                    broken = True
-                    break
-            if not broken:
-                if pending and not inflight:
-                    flush()
-                if not inflight:
-                    break
-                # finished results wait at most WRITE_EVERY_S, however long the tasks in flight take
-                done, _ = wait(inflight, timeout=WRITE_EVERY_S if pending else None, return_when=FIRST_COMPLETED)
-                if not done:
-                    flush()
-                for future in done:
-                    if isinstance(future.exception(), BrokenProcessPool):
-                        broken = True
-                        continue
-                    outcomes = future.result()
-                    del inflight[future]
-                    record(outcomes)
-            if broken:
-                recover()
-    except KeyboardInterrupt:
-        _terminate(pool)  # stop the workers now, not after their current task
-        flush()  # keep what is finished (a second Ctrl-C rolls this transaction back, nothing more)
-        raise
-    except BaseException:
-        _terminate(pool)
-        raise
-    # Every result is in and the workers hold nothing: stop them rather than wait for each to tear
-    # down its interpreter and model (a third of a second, paid at the end of every run).
-    _terminate(pool)
-    if pending:
-        flush()
+    def stop(self) -> None:
+        if self.pool is not None:
+            _terminate(self.pool)
 
 
 def _terminate(pool: ProcessPoolExecutor) -> None:
@@ -433,5 +490,32 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
         process.join(timeout=5)
 
 
+def cores() -> int:
+    """The CPUs this process may run on (a container's or taskset's share, not the machine's)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def default_workers() -> int:
-    return max(1, min(4, (os.cpu_count() or 1)))
+    return min(MAX_DEFAULT_WORKERS, cores())
+
+
+def worker_count(requested: int | None, force: bool = False) -> tuple[int, str | None]:
+    """The workers to start, and a line to print when a request above the core count was capped.
+
+    Each worker holds its own model (about 235 MB) and more workers than cores only share the same
+    CPUs, so asking for more is taken as a mistake unless forced."""
+    if requested is None:
+        return default_workers(), None
+    if requested < 1:
+        raise OptionError(Errors.E150.format(value=requested))
+    available = cores()
+    if requested <= available or force:
+        return requested, None
+    note = (
+        f"onrecord: --workers {requested} is more than the {available} CPU cores here; using {available} "
+        f"(--force-workers to start {requested})"
+    )
+    return available, note

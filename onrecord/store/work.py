@@ -7,33 +7,19 @@ batch, the model loaded once per process), never a copy of it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from onrecord.errors import InputError, OnrecordError
-from onrecord.inputs import Document, from_bytes
+from onrecord.errors import Errors, OnrecordError
+from onrecord.inputs import Document, Failed, Item, content_hash, document
 from onrecord.settings import Settings
 
+__all__ = ["Failed", "Item", "Outcome", "Prepared", "Skipped", "Stored", "analyze_batch", "content_hash", "read_item"]
 
-@dataclass(slots=True)
-class Item:
-    """One article as found in an input, before reading: `text` when known, else raw `data` bytes."""
-
-    name: str
-    origin: str
-    text: str | None = None
-    data: bytes | None = None
-    html: bool | None = None
-    doc_id: str | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def hash(self) -> str | None:
-        return None if self.text is None else content_hash(self.text)
+Row = dict[str, Any]  # one table row, keyed by column name (store/tables.py), written by name
 
 
 @dataclass(slots=True)
@@ -51,17 +37,7 @@ class Stored:
 
     hash: str
     name: str
-    rows: dict[str, list[tuple]]
-
-
-@dataclass(slots=True)
-class Failed:
-    """An item that could not be read or analysed; recorded in `failures`, the run goes on."""
-
-    name: str
-    hash: str | None
-    code: str
-    error: str
+    rows: dict[str, list[Row]]
 
 
 @dataclass(slots=True)
@@ -75,43 +51,22 @@ class Skipped:
 Outcome = Stored | Failed | Skipped
 
 
-def content_hash(text: str) -> str:
-    """The article key: sha256 of the text as read (what every span in the record indexes)."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def failed(name: str, exc: BaseException, hash_: str | None = None) -> Failed:
+    """A failure with its code; an unexpected exception (a bug, a parser deep in a library) gets E153."""
     if isinstance(exc, OnrecordError):
-        return Failed(name, hash_, exc.code, exc.message)
+        return Failed.of(name, exc, hash_)
     message = " ".join(str(exc).split())[:500]
-    return Failed(name, hash_, "internal", f"{type(exc).__name__}: {message}" if message else type(exc).__name__)
+    error = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+    return Failed.of(name, OnrecordError(Errors.E153.format(name=name, error=error)), hash_)
 
 
-def read_item(item: Item) -> Prepared | Failed:
+def read_item(item: Item, settings: Settings | None = None) -> Prepared | Failed:
     """Decode or extract the item's text (trafilatura for HTML) and key it by content hash."""
     try:
-        if item.text is not None:
-            if not item.text.strip():
-                raise InputError(f"{item.name}: the input is empty")
-            document = Document(name=item.name, text=item.text)
-        elif item.data is not None:
-            document = from_bytes(item.data, item.name, html=item.html)
-        else:
-            raise InputError(f"{item.name}: no text or html")
-    except OnrecordError as exc:
+        doc = document(item, None if settings is None else settings.max_chars)
+    except Exception as exc:  # an InputError, or a parser deep inside trafilatura: one article's problem
         return failed(item.name, exc)
-    except Exception as exc:  # a parser deep inside trafilatura: still one article's problem
-        return failed(item.name, exc)
-    meta = document.meta
-    for key in ("title", "publisher", "published", "url"):
-        value = item.meta.get(key)
-        if value is not None and value != "":
-            setattr(meta, key, str(value))
-    authors = item.meta.get("authors")
-    if isinstance(authors, list):
-        meta.authors = [str(a) for a in authors]
-    document.meta = meta
-    return Prepared(content_hash(document.text), item, document)
+    return Prepared(content_hash(doc.text), item, doc)
 
 
 def analyze_batch(batch: list[Prepared], settings: Settings) -> list[Stored | Failed]:
@@ -141,7 +96,7 @@ def _stored(prepared: Prepared, record: dict[str, Any]) -> Stored:
 
 
 # ---------------------------------------------------------------------------------------------
-# record → rows (one tuple per row, columns in tables.TABLES order; `ingested_at` filled by the writer)
+# record → rows (dicts keyed by column name; the writer adds `ingested_at` and checks every column)
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
@@ -173,116 +128,136 @@ def _span(data: Any) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def article_rows(
-    hash_: str, item: Item, record: dict[str, Any], ingested_at: datetime | None = None
-) -> dict[str, list[tuple]]:
-    meta = record.get("meta") or {}
+def article_rows(hash_: str, item: Item, record: dict[str, Any]) -> dict[str, list[Row]]:
+    """Every table's rows for one analysed article (the writer stamps `ingested_at`)."""
     attributions = record.get("attributions") or []
-    rows: dict[str, list[tuple]] = {
-        "articles": [
-            (
-                hash_,
-                item.name,
-                item.origin,
-                item.doc_id,
-                meta.get("title"),
-                meta.get("publisher"),
-                meta.get("published"),
-                published_date(meta.get("published")),
-                meta.get("url"),
-                list(meta.get("authors") or []),
-                record.get("schema"),
-                len(attributions),
-                record.get("text", ""),
-                json.dumps(record, ensure_ascii=False, sort_keys=False),
-                ingested_at,
-            )
-        ],
-        "entities": [],
-        "mentions": [],
-        "speakers": [],
-        "attributions": [],
-        "repairs": [],
+    entities, mentions = _entity_rows(hash_, record)
+    return {
+        "articles": [_article_row(hash_, item, record)],
+        "entities": entities,
+        "mentions": mentions,
+        "speakers": _speaker_rows(attributions),
+        "attributions": [_attribution_row(hash_, a) for a in attributions],
+        "repairs": _repair_rows(hash_, record),
     }
+
+
+def _article_row(hash_: str, item: Item, record: dict[str, Any]) -> Row:
+    meta = record.get("meta") or {}
+    return {
+        "hash": hash_,
+        "name": item.name,
+        "origin": item.origin,
+        "doc_id": item.doc_id,
+        "title": meta.get("title"),
+        "publisher": meta.get("publisher"),
+        "published": meta.get("published"),
+        "published_date": published_date(meta.get("published")),
+        "url": meta.get("url"),
+        "authors": list(meta.get("authors") or []),
+        "schema": record.get("schema"),
+        "n_attributions": len(record.get("attributions") or []),
+        "text": record.get("text", ""),
+        "record": json.dumps(record, ensure_ascii=False, sort_keys=False),
+    }
+
+
+def _entity_rows(hash_: str, record: dict[str, Any]) -> tuple[list[Row], list[Row]]:
+    entities: list[Row] = []
+    mentions: list[Row] = []
     for entity in record.get("entities") or []:
-        mentions = entity.get("mentions") or []
-        rows["entities"].append(
-            (
-                hash_,
-                entity.get("id"),
-                entity.get("name"),
-                entity.get("type"),
-                entity.get("key"),
-                [str(r) for r in entity.get("roles") or []],
-                len(mentions),
-            )
+        found = entity.get("mentions") or []
+        entities.append(
+            {
+                "article": hash_,
+                "id": entity.get("id"),
+                "name": entity.get("name"),
+                "type": entity.get("type"),
+                "key": entity.get("key"),
+                "roles": [str(r) for r in entity.get("roles") or []],
+                "n_mentions": len(found),
+            }
         )
-        for n, mention in enumerate(mentions):
-            rows["mentions"].append(
-                (hash_, entity.get("id"), n, mention.get("start"), mention.get("end"), mention.get("text"))
-            )
-    speakers: dict[str, tuple] = {}
+        mentions.extend(
+            {
+                "article": hash_,
+                "entity": entity.get("id"),
+                "n": n,
+                "char_start": m.get("start"),
+                "char_end": m.get("end"),
+                "text": m.get("text"),
+            }
+            for n, m in enumerate(found)
+        )
+    return entities, mentions
+
+
+def _speaker_rows(attributions: list[dict[str, Any]]) -> list[Row]:
+    """One row per speaker key of the article, with the smallest (name, kind) seen for it."""
+    speakers: dict[str, Row] = {}
     for a in attributions:
-        content, cue = _span(a.get("content")), _span(a.get("cue"))
         source = a.get("source") or None
-        mention = _span(source.get("mention")) if source else {}
-        via = [v for v in a.get("via") or [] if isinstance(v, dict)]
-        to = a.get("to") or None
-        time = _span(a.get("time"))
         key = speaker_key(source)
-        if key and source:
-            row = (key, source.get("name"), source.get("kind"))
-            # the same smallest-name rule as the database's upsert and Spark's min(): order-free
-            if key not in speakers or (row[1] or "", row[2] or "") < (
-                speakers[key][1] or "",
-                speakers[key][2] or "",
-            ):
-                speakers[key] = row
-        rows["attributions"].append(
-            (
-                hash_,
-                a.get("id"),
-                a.get("type"),
-                content.get("text"),
-                content.get("start"),
-                content.get("end"),
-                cue.get("text"),
-                cue.get("lemma"),
-                cue.get("start"),
-                cue.get("end"),
-                source.get("name") if source else None,
-                source.get("kind") if source else None,
-                source.get("anonymous") if source else None,
-                key,
-                source.get("entity") if source else None,
-                source.get("affiliation") if source else None,
-                mention.get("text"),
-                mention.get("start"),
-                mention.get("end"),
-                [str(v.get("name") or "") for v in via],
-                [speaker_key(v) or "" for v in via],
-                json.dumps(via, ensure_ascii=False),
-                a.get("parent"),
-                float(a["confidence"]) if a.get("confidence") is not None else None,
-                to.get("name") if isinstance(to, dict) else None,
-                speaker_key(to) if isinstance(to, dict) else None,
-                time.get("text"),
-                time.get("value"),
-                time.get("granularity"),
-                time.get("start"),
-                time.get("end"),
-            )
-        )
-    rows["speakers"] = [speakers[k] for k in sorted(speakers)]
-    for n, repair in enumerate(record.get("repairs") or []):
-        rows["repairs"].append(
-            (
-                hash_,
-                n,
-                repair.get("start"),
-                repair.get("end"),
-                repair.get("original"),
-                repair.get("replacement"),
-            )
-        )
-    return rows
+        if not key or not source:
+            continue
+        row = {"key": key, "name": source.get("name"), "kind": source.get("kind")}
+        # the same smallest-name rule as the database's upsert and Spark's min(): order-free
+        old = speakers.get(key)
+        if old is None or (row["name"] or "", row["kind"] or "") < (old["name"] or "", old["kind"] or ""):
+            speakers[key] = row
+    return [speakers[k] for k in sorted(speakers)]
+
+
+def _attribution_row(hash_: str, a: dict[str, Any]) -> Row:
+    content, cue, time = _span(a.get("content")), _span(a.get("cue")), _span(a.get("time"))
+    source = a.get("source") or {}
+    mention = _span(source.get("mention"))
+    via = [v for v in a.get("via") or [] if isinstance(v, dict)]
+    to = a.get("to") if isinstance(a.get("to"), dict) else None
+    return {
+        "article": hash_,
+        "id": a.get("id"),
+        "type": a.get("type"),
+        "content_text": content.get("text"),
+        "content_start": content.get("start"),
+        "content_end": content.get("end"),
+        "cue_text": cue.get("text"),
+        "cue_lemma": cue.get("lemma"),
+        "cue_start": cue.get("start"),
+        "cue_end": cue.get("end"),
+        "source_name": source.get("name"),
+        "source_kind": source.get("kind"),
+        "source_anonymous": source.get("anonymous"),
+        "source_key": speaker_key(source or None),
+        "source_entity": source.get("entity"),
+        "source_affiliation": source.get("affiliation"),
+        "source_mention": mention.get("text"),
+        "source_start": mention.get("start"),
+        "source_end": mention.get("end"),
+        "via": [str(v.get("name") or "") for v in via],
+        "via_keys": [speaker_key(v) or "" for v in via],
+        "via_json": json.dumps(via, ensure_ascii=False),
+        "parent": a.get("parent"),
+        "confidence": float(a["confidence"]) if a.get("confidence") is not None else None,
+        "to_name": to.get("name") if to else None,
+        "to_key": speaker_key(to) if to else None,
+        "time_text": time.get("text"),
+        "time_value": time.get("value"),
+        "time_granularity": time.get("granularity"),
+        "time_start": time.get("start"),
+        "time_end": time.get("end"),
+    }
+
+
+def _repair_rows(hash_: str, record: dict[str, Any]) -> list[Row]:
+    return [
+        {
+            "article": hash_,
+            "n": n,
+            "char_start": repair.get("start"),
+            "char_end": repair.get("end"),
+            "original": repair.get("original"),
+            "replacement": repair.get("replacement"),
+        }
+        for n, repair in enumerate(record.get("repairs") or [])
+    ]
