@@ -12,6 +12,7 @@ whole articles or nothing, and the same command picks up where it stopped.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -27,6 +28,7 @@ from onrecord.store.tables import EXPORTED, LAYOUTS, ORDER_BY, PER_ARTICLE, TABL
 from onrecord.store.work import Failed, Stored
 
 DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
+_LOCK = re.compile(r"\block\b", re.IGNORECASE)  # "Could not set lock on file …: Conflicting lock is held …"
 _CORRUPT = ("not a valid DuckDB database", "Corrupt", "corrupt", "checksum", "Could not read enough bytes")
 
 
@@ -54,13 +56,13 @@ def _check_file(path: Path) -> None:
 def _explain(path: Path, exc: Exception, *, querying: bool = False) -> StoreError:
     """One sentence for a DuckDB error on `path`: locked, damaged, another storage version, or else."""
     message = " ".join(str(exc).split())
-    if "lock" in message.lower():
+    if any(word in message for word in _CORRUPT):  # before the lock test: "… in block at location …"
+        return StoreError(Errors.E125.format(path=path, detail=message[:200]))
+    if _LOCK.search(message):
         holder = ""
         if "(PID" in message:
             holder = " (PID " + message.split("(PID", 1)[1].split(")", 1)[0].strip() + ")"
         return StoreError(Errors.E124.format(path=path, holder=holder))
-    if any(word in message for word in _CORRUPT):
-        return StoreError(Errors.E125.format(path=path, detail=message[:200]))
     if "version" in message.lower() and "storage" in message.lower():
         return StoreError(Errors.E126.format(path=path, detail=message[:200]))
     if querying:
