@@ -95,7 +95,7 @@ def run(*args: str):
     return CliRunner().invoke(main, list(args))
 
 
-@pytest.mark.parametrize("args", QUERIES + [["export", "--parquet", "OUT"]], ids=" ".join)
+@pytest.mark.parametrize("args", [*QUERIES, ["export", "--parquet", "OUT"]], ids=" ".join)
 def test_a_truncated_database_is_one_line_and_unchanged(good, tmp_path, args):
     db = truncated(good, tmp_path)
     before = digest(db)
