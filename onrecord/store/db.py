@@ -292,18 +292,18 @@ class Store:
             with suppress(duckdb.Error):  # fails when the transaction was aborted; rolled back anyway
                 self.con.unregister("onrecord_batch")
 
-    def _upsert_speakers(self, rows: list[tuple]) -> None:
+    def _upsert_speakers(self, rows: list[dict[str, Any]] | list[tuple]) -> None:
         """Speakers are shared by articles: the smallest name and kind seen win, whatever the order
-        (`keys.speaker_upsert_sql`; Spark and the Parquet loader use the same aggregates)."""
+        (`keys.speaker_upsert_sql`; Spark and the Parquet loader use the same aggregates).  Rows are dicts
+        keyed by column name (TRANSITION: or tuples in column order, until store/work.py writes dicts)."""
         if not rows:
             return
         import duckdb
         import pyarrow as pa
 
-        batch = pa.Table.from_arrays(
-            [pa.array([r[i] for r in rows], type=f.type) for i, f in enumerate(arrow_schema("speakers"))],
-            names=columns("speakers"),
-        )
+        schema = arrow_schema("speakers")
+        named = [r if isinstance(r, dict) else dict(zip(columns("speakers"), r, strict=True)) for r in rows]
+        batch = pa.Table.from_pylist(named, schema=schema)
         self.con.register("onrecord_speakers", batch)
         try:
             self.con.execute(keys.speaker_upsert_sql("onrecord_speakers"))

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from onrecord.cli import main
-from onrecord.errors import StoreError
+from onrecord.errors import CorpusUnavailable, StoreError
 from onrecord.store.db import Store, write_marker
 from onrecord.store.tables import EXPORTED, TABLES_MARKER
 
@@ -226,3 +226,16 @@ def test_a_manifest_with_an_unknown_layout_or_missing_tables_is_refused(good, tm
     with Store.open(tmp_path / "b.duckdb") as store, pytest.raises(StoreError) as caught:
         store.load_tables(folder)
     assert caught.value.code == "E133"
+
+
+def test_the_corpus_pages_refuse_a_damaged_database_at_start(good, tmp_path):
+    """`onrecord serve --db` reads every block once at start: a damaged file is a CorpusUnavailable
+    (a StoreError: one line from the CLI, a 503 from the pages), untouched."""
+    from onrecord.web.corpus import open_corpus
+
+    db = damaged(good, tmp_path)
+    before = digest(db)
+    with pytest.raises(CorpusUnavailable) as caught:
+        open_corpus(db)
+    assert isinstance(caught.value, StoreError) and str(caught.value).startswith("[E141]")
+    assert "damaged" in caught.value.message and digest(db) == before

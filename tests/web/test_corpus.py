@@ -151,6 +151,10 @@ def test_stored_article_page_and_record(corpus_client, hashes):
         ("/api/speakers?sort=evil", 422),
         ("/speakers?order=sideways", 422),
         ("/api/quotes?limit=0", 422),
+        ("/api/speakers?offset=9223372036854775808", 422),
+        ("/speakers?offset=9223372036854775808", 422),
+        ("/api/quotes?offset=9223372036854775808", 422),
+        ("/quotes?offset=9223372036854775808", 422),
     ],
 )
 def test_bad_corpus_requests_are_clear_4xx(corpus_client, path, status):
