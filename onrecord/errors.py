@@ -60,6 +60,35 @@ class Errors(metaclass=_WithCodes):
     # --- settings and options (E090–E119)
 
     # --- corpus store (E120–E169)
+    E120 = "{path}: is a folder, not a database file"
+    E121 = "{path}: cannot read ({reason})"
+    E122 = "{path}: is an SQLite database, not an onrecord (DuckDB) database"
+    E123 = "{path}: is not a DuckDB database file (corrupt, or some other kind of file)"
+    E124 = (
+        "{path}: the database is in use by another onrecord process{holder}; wait for it to finish, or use another --db"
+    )
+    E125 = "{path}: is not a readable DuckDB database: damaged or truncated ({detail}); nothing was changed"
+    E126 = "{path}: was written by a different DuckDB storage version ({detail})"
+    E127 = "{path}: cannot open the database ({detail})"
+    E128 = "{path}: no such database (create it with `onrecord ingest ... --db {path}`)"
+    E129 = "{path}: is a DuckDB database but not an onrecord one (no schema_migrations table); refusing to write to it"
+    E130 = "{path}: database schema version {version} is newer than this onrecord knows ({latest}); upgrade onrecord"
+    E131 = (
+        "{path}: database schema version {version} is older than this onrecord's ({latest}); "
+        "run `onrecord ingest --db {path}` once to upgrade it"
+    )
+    E132 = "{folder}: tables of schema version {version}, newer than this onrecord knows ({latest})"
+    E133 = "{folder}: incomplete table folder, missing {tables} (the {layout} layout its {marker} names)"
+    E134 = "{folder}: unreadable {marker} ({reason})"
+    E135 = "{folder}: {marker} is not an onrecord table marker"
+    E136 = "{folder}: {marker} names an unknown table layout {layout!r} (expected 'export' or 'spark')"
+    E137 = "{folder}: is not empty; export into a new or empty folder, or pass --overwrite to replace its tables"
+    E138 = "{folder}: cannot write the export there ({reason})"
+    E139 = "{path}: the query failed ({detail})"
+    E140 = "{option} must be 0 (all rows) or a positive number, not {value}"
+    E141 = "the corpus database cannot be read now: {reason}"
+    E142 = "{path}: migration {version} failed ({detail}); the database is left at version {current}"
+    E143 = "{option} must be at most {maximum}, not {value}"
     E150 = "--workers must be at least 1, got {value}"
     E151 = "--batch must be at least 1, got {value}"
     E152 = "{name}: the worker process died on this article (twice; out of memory, or a crash in native code)"
@@ -154,6 +183,13 @@ class StoreError(OnrecordError):
     """A corpus database cannot be used: locked by another writer, corrupt, foreign, or too new."""
 
     code = "E005"
+
+
+class CorpusUnavailable(StoreError):
+    """The web's corpus database cannot be read right now (locked by an ingest, missing, damaged):
+    the corpus pages answer 503 with its message."""
+
+    code = "E141"
 
 
 class SparkError(OnrecordError):

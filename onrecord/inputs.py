@@ -39,12 +39,12 @@ from urllib.parse import urlparse
 from onrecord.errors import Errors, InputError, OnrecordError
 from onrecord.record import Meta
 from onrecord.settings import MAX_CHARS_ENV, Settings
+from onrecord.store.tables import TABLES_MARKER  # a folder of stored tables; its one home is the store
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 HTML_SUFFIXES = (".html", ".htm")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
-TABLES_MARKER = "_onrecord.json"
 STDIN = "-"
 STDIN_NAME = "stdin"
 MIN_ARTICLE_WORDS = 5  # what trafilatura finds in a page of navigation only is a word or two
@@ -99,9 +99,6 @@ class Failed:
 
     def __str__(self) -> str:
         return f"[{self.code}] {self.error}"
-
-
-Failure = Failed  # the name eval/bench.py imports; the same type
 
 
 @dataclass(slots=True)

@@ -1,4 +1,8 @@
-"""`onrecord query …` and `onrecord export`: read a corpus database (never create or change one)."""
+"""`onrecord query …` and `onrecord export`: read a corpus database (never create or change one).
+
+Every figure comes from onrecord.store.queries (the same statements the corpus pages use); every
+problem is an `OnrecordError` with a code, printed as one line with exit code 2 by `handle_errors`.
+"""
 
 from __future__ import annotations
 
@@ -86,7 +90,7 @@ def speakers(
 
     f = Filters(kind=kind, publisher=publisher, since=since, until=until, limit=limit)
     with Store.open(db, read_only=True) as store:
-        click.echo(render(*speakers(store, f), fmt))
+        click.echo(render(speakers(store, f), fmt))
 
 
 @query.command()
@@ -127,7 +131,7 @@ def quotes(
         limit=limit,
     )
     with Store.open(db, read_only=True) as store:
-        click.echo(render(*quotes(store, f), fmt))
+        click.echo(render(quotes(store, f), fmt))
 
 
 @query.command()
@@ -141,19 +145,22 @@ def sources(db: str, since: str | None, until: str | None, fmt: str) -> None:
     from onrecord.store.queries import Filters, render, sources
 
     with Store.open(db, read_only=True) as store:
-        click.echo(render(*sources(store, Filters(since=since, until=until)), fmt))
+        click.echo(render(sources(store, Filters(since=since, until=until)), fmt))
 
 
 @click.command()
 @DB_READ
 @click.option("--parquet", "folder", required=True, type=click.Path(file_okay=False), help="Folder for the files.")
+@click.option(
+    "--overwrite", is_flag=True, help="Export into a folder that is not empty, replacing the onrecord tables there."
+)
 @handle_errors
-def export(db: str, folder: str) -> None:
-    """Write every table of a corpus database as Parquet (DIR/<table>.parquet)."""
+def export(db: str, folder: str, overwrite: bool) -> None:
+    """Write every table of a corpus database as Parquet (DIR/<table>.parquet) and its manifest."""
     from pathlib import Path
 
     from onrecord.store.db import Store
 
     with Store.open(db, read_only=True) as store:
-        counts = store.export(Path(folder))
+        counts = store.export(Path(folder), overwrite=overwrite)
     click.echo(", ".join(f"{table} {n}" for table, n in counts.items()) + f" → {folder}")

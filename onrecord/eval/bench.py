@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from onrecord.errors import InputError
-from onrecord.inputs import Document, Failure, iter_documents
+from onrecord.inputs import Document, Failed, iter_documents
 from onrecord.settings import Settings
 
 
@@ -78,7 +78,7 @@ def full_analysis(documents: list[Document], settings: Settings) -> float:
 
 
 def run_bench(paths: list[str], *, settings: Settings, repeat: int = 1) -> dict:
-    documents = [d for d in iter_documents(paths) if not isinstance(d, Failure)]
+    documents = [d for d in iter_documents(paths) if not isinstance(d, Failed)]
     if not documents:
         raise InputError("no readable articles to benchmark")
     texts = [d.text for d in documents]
@@ -128,15 +128,15 @@ def run_ingest_bench(paths: list[str], *, settings: Settings, repeat: int = 1, w
     import tempfile
     from pathlib import Path
 
-    from onrecord.store import sources
+    from onrecord import inputs
     from onrecord.store.ingest import ingest
     from onrecord.store.work import Item, Prepared, read_item
 
     texts = []
-    for source in sources.expand(paths):
+    for source in inputs.require(inputs.expand(paths)):
         if source.kind == "tables":
             continue
-        for item in sources.items(source):
+        for item in inputs.items(source):
             prepared = read_item(item) if isinstance(item, Item) else None
             if isinstance(prepared, Prepared):
                 texts.append(prepared.document.text)

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from onrecord import inputs
+from onrecord import inputs, keys
 from onrecord.errors import Errors, InputError, SparkError
 from onrecord.settings import Settings
 from onrecord.store.db import column_values
@@ -229,7 +229,7 @@ def _write_tables(spark: Any, outcomes: Any, output: str) -> dict[str, int]:
     per_article = spark.createDataFrame(
         outcomes.flatMap(lambda o: table_rows(o, "speakers", at)), spark_schema("speakers")
     )
-    speakers = per_article.groupBy("key").agg(F.min("name").alias("name"), F.min("kind").alias("kind"))
+    speakers = per_article.groupBy("key").agg(*(F.expr(sql).alias(f) for f, sql in keys.SPEAKER_AGGREGATES.items()))
     speakers.write.mode("overwrite").parquet(f"{output}/speakers")
     counts["speakers"] = spark.read.parquet(f"{output}/speakers").count()
     return counts

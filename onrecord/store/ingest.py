@@ -31,7 +31,7 @@ from pathlib import Path
 
 from onrecord import inputs
 from onrecord.errors import Errors, ModelError, OnrecordError, OptionError
-from onrecord.settings import LOG_INTERVAL_ENV, Settings  # noqa: F401 (LOG_INTERVAL_ENV: tests/store/test_store_docs.py)
+from onrecord.settings import Settings
 from onrecord.store.db import Store
 from onrecord.store.work import Failed, Item, Outcome, Prepared, Skipped, Stored, analyze_batch, read_item
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from onrecord.errors import StoreError
+from onrecord.errors import Errors, StoreError
 
 
 class Migration(NamedTuple):
@@ -143,15 +143,15 @@ def current_version(con) -> int:
 
 
 def migrate(con, name: str, migrations: list[Migration] | None = None) -> list[int]:
-    """Apply every missing migration in order; return the versions applied now."""
+    """Apply every missing migration in order, each in its own transaction with its `schema_migrations`
+    row; return the versions applied now.  A failing migration is rolled back and named."""
+    import duckdb
+
     migrations = sorted(migrations or MIGRATIONS)
     known = latest(migrations)
     version = current_version(con)
     if version > known:
-        raise StoreError(
-            f"{name}: database schema version {version} is newer than this onrecord knows "
-            f"({known}); upgrade onrecord to use it"
-        )
+        raise StoreError(Errors.E130.format(path=name, version=version, latest=known))
     applied = []
     con.execute(BOOTSTRAP)
     for migration in migrations:
@@ -165,7 +165,13 @@ def migrate(con, name: str, migrations: list[Migration] | None = None) -> list[i
                 [migration.version, migration.description],
             )
             con.execute("COMMIT")
-        except Exception:
+        except duckdb.Error as exc:
+            con.execute("ROLLBACK")
+            detail, current = " ".join(str(exc).split())[:300], (applied or [version])[-1]
+            raise StoreError(
+                Errors.E142.format(path=name, version=migration.version, detail=detail, current=current)
+            ) from None
+        except BaseException:
             con.execute("ROLLBACK")
             raise
         applied.append(migration.version)

@@ -1,7 +1,9 @@
-"""Questions asked of a corpus database: who speaks, what they said, how sources are named.
+"""Every question the read side asks of a corpus database: the CLI's (`onrecord query …`) and the web's.
 
-Each query returns (columns, rows); `render` prints them as an aligned table, CSV or JSON.  All
-filters are bound parameters, never pasted into SQL.
+This is the only module with SELECTs over the store's tables for reading, so a figure shown by
+`onrecord query` and by the corpus pages comes from the same statement or the same SQL pieces: speaker
+totals from `speaker_totals`, sourcing categories and relays from `onrecord.keys`.  Every filter is a
+bound parameter, never pasted into SQL; every answer is a dict per row (a `Table` for the CLI's tables).
 """
 
 from __future__ import annotations
@@ -9,18 +11,42 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from onrecord.store.db import Store
+from onrecord import keys
+from onrecord.errors import Errors, OptionError
+from onrecord.store.db import Store, Table
 
-Result = tuple[list[str], list[tuple]]
+UNKNOWN_PUBLISHER = "(unknown)"
+MAX_ROWS = 2**63 - 1  # DuckDB's LIMIT / OFFSET are BIGINT
+SPEAKER_SORTS = {
+    "count": "attributions",
+    "name": "lower(name)",
+    "kind": "kind",
+    "articles": "articles",
+    "last": "last",
+}
+CATEGORY = keys.category_sql("a")
+RELAYED = keys.relayed_sql("a")
+
+
+def check_count(option: str, value: int | None) -> int | None:
+    """A row count or offset: 0 or more, and small enough for DuckDB."""
+    if value is None:
+        return None
+    if value < 0:
+        raise OptionError(Errors.E140.format(option=option, value=value))
+    if value > MAX_ROWS:
+        raise OptionError(Errors.E143.format(option=option, maximum=MAX_ROWS, value=value))
+    return value
 
 
 @dataclass(slots=True)
 class Filters:
-    """Restrictions shared by the queries; an unset field restricts nothing."""
+    """Restrictions shared by the CLI's queries; an unset field restricts nothing."""
 
     since: str | None = None
     until: str | None = None
@@ -31,6 +57,9 @@ class Filters:
     anonymous: bool = False
     via: str | None = None
     limit: int | None = None
+
+    def __post_init__(self) -> None:
+        check_count("--limit", self.limit)
 
     def where(self) -> tuple[str, list[Any]]:
         clauses, params = ["TRUE"], []
@@ -44,7 +73,7 @@ class Filters:
             clauses.append("lower(ar.publisher) = lower(?)")
             params.append(self.publisher)
         if self.kind:
-            clauses.append("lower(coalesce(a.source_kind, split_part(a.source_key, ':', 1))) = lower(?)")
+            clauses.append(f"lower({keys.speaker_kind_sql('a')}) = lower(?)")
             params.append(self.kind)
         if self.speaker:
             clauses.append(
@@ -66,28 +95,36 @@ class Filters:
         return f" LIMIT {int(self.limit)}" if self.limit else ""
 
 
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def records(store: Store, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    """Rows as dicts with dates as ISO strings (what JSON, CSV and the templates take)."""
+    return [{k: _plain(v) for k, v in row.items()} for row in store.rows(sql, params)]
+
+
+def _table(store: Store, sql: str, params: list[Any]) -> Table:
+    found = store.table(sql, params)
+    return Table(found.columns, [{k: _plain(v) for k, v in row.items()} for row in found.rows])
+
+
+# -------------------------------------------------------------------------------------------------
+# the CLI's questions (and the corpus overview)
+
+COUNTED = ("articles", "attributions", "speakers", "entities", "mentions", "repairs", "failures")
+
+
 def stats(store: Store) -> dict[str, Any]:
-    con = store.con
-
-    def one(sql: str) -> Any:
-        return con.execute(sql).fetchone()[0]
-
-    values: dict[str, Any] = {
-        "articles": one("SELECT count(*) FROM articles"),
-        "attributions": one("SELECT count(*) FROM attributions"),
-        "speakers": one("SELECT count(*) FROM speakers"),
-        "entities": one("SELECT count(*) FROM entities"),
-        "mentions": one("SELECT count(*) FROM mentions"),
-        "repairs": one("SELECT count(*) FROM repairs"),
-        "failures": one("SELECT count(*) FROM failures"),
-        "publishers": one("SELECT count(DISTINCT publisher) FROM articles"),
-        "first_published": one("SELECT min(published_date) FROM articles"),
-        "last_published": one("SELECT max(published_date) FROM articles"),
-        "schema_version": store.version(),
-    }
-    by_type = con.execute("SELECT type, count(*) FROM attributions GROUP BY type ORDER BY type").fetchall()
-    for kind, n in by_type:
-        values[f"attributions_{kind}"] = n
+    values: dict[str, Any] = {table: store.value(f"SELECT count(*) FROM {table}") for table in COUNTED}
+    values["publishers"] = store.value("SELECT count(DISTINCT publisher) FROM articles")
+    values["first_published"] = store.value("SELECT min(published_date) FROM articles")
+    values["last_published"] = store.value("SELECT max(published_date) FROM articles")
+    values["schema_version"] = store.version()
+    for row in store.rows("SELECT type, count(*) AS n FROM attributions GROUP BY type ORDER BY type"):
+        values[f"attributions_{row['type']}"] = row["n"]
     return {k: _plain(v) for k, v in values.items()}
 
 
@@ -96,8 +133,8 @@ def speaker_totals(where: str = "TRUE") -> str:
     `query speakers` and the web's speaker list both select from this, so their counts agree."""
     return f"""
         SELECT a.source_key AS key,
-               coalesce(any_value(s.name), mode(a.source_name)) AS name,
-               coalesce(any_value(s.kind), mode(a.source_kind)) AS kind,
+               {keys.DISPLAY_NAME_SQL} AS name,
+               {keys.DISPLAY_KIND_SQL} AS kind,
                bool_or(coalesce(a.source_anonymous, FALSE)) AS anonymous,
                count(*) AS attributions,
                count(*) FILTER (WHERE a.type = 'direct') AS direct,
@@ -113,17 +150,13 @@ def speaker_totals(where: str = "TRUE") -> str:
     """
 
 
-def speakers(store: Store, f: Filters) -> Result:
+def speakers(store: Store, f: Filters) -> Table:
     where, params = f.where()
-    sql = f"""
-        {speaker_totals(where)}
-        ORDER BY attributions DESC, key
-        {f.limit_sql()}
-    """
-    return _run(store, sql, params)
+    sql = f"{speaker_totals(where)} ORDER BY attributions DESC, key {f.limit_sql()}"
+    return _table(store, sql, params)
 
 
-def quotes(store: Store, f: Filters) -> Result:
+def quotes(store: Store, f: Filters) -> Table:
     where, params = f.where()
     sql = f"""
         SELECT ar.published_date AS published, ar.publisher, ar.name AS article, a.id,
@@ -136,20 +169,21 @@ def quotes(store: Store, f: Filters) -> Result:
         ORDER BY ar.published_date NULLS LAST, ar.name, a.content_start
         {f.limit_sql()}
     """
-    return _run(store, sql, params)
+    return _table(store, sql, params)
 
 
-def sources(store: Store, f: Filters) -> Result:
-    """Per publisher: how attributions name their sources, and how many come through a relay."""
+def _share(categories: tuple[str, ...]) -> str:
+    return f"round(avg(CASE WHEN category IN ({', '.join(repr(c) for c in categories)}) THEN 1.0 ELSE 0.0 END), 3)"
+
+
+def sources(store: Store, f: Filters) -> Table:
+    """Per publisher: how attributions name their sources (the categories of `onrecord.keys`, "named"
+    being person or organisation), and how many come through a relay."""
     where, params = f.where()
     sql = f"""
         WITH t AS (
-            SELECT coalesce(ar.publisher, '(unknown)') AS publisher, a.article,
-                   CASE WHEN a.source_name IS NULL THEN 'none'
-                        WHEN a.source_anonymous THEN 'anonymous'
-                        WHEN a.source_kind = 'unnamed' THEN 'unnamed'
-                        ELSE 'named' END AS naming,
-                   len(coalesce(a.via, [])) > 0 AS relayed
+            SELECT coalesce(ar.publisher, '{UNKNOWN_PUBLISHER}') AS publisher, a.article,
+                   {CATEGORY} AS category, {RELAYED} AS relayed
             FROM attributions a
             JOIN articles ar ON ar.hash = a.article
             WHERE {where}
@@ -157,38 +191,245 @@ def sources(store: Store, f: Filters) -> Result:
         SELECT publisher,
                count(DISTINCT article) AS articles,
                count(*) AS attributions,
-               round(avg(CASE WHEN naming = 'named' THEN 1.0 ELSE 0.0 END), 3) AS named,
-               round(avg(CASE WHEN naming = 'unnamed' THEN 1.0 ELSE 0.0 END), 3) AS unnamed,
-               round(avg(CASE WHEN naming = 'anonymous' THEN 1.0 ELSE 0.0 END), 3) AS anonymous,
-               round(avg(CASE WHEN naming = 'none' THEN 1.0 ELSE 0.0 END), 3) AS no_source,
+               {_share(keys.NAMED)} AS named,
+               {_share(("unnamed",))} AS unnamed,
+               {_share((keys.ANONYMOUS,))} AS anonymous,
+               {_share((keys.UNRESOLVED,))} AS unresolved,
+               {_share((keys.NONE,))} AS no_source,
                round(avg(CASE WHEN relayed THEN 1.0 ELSE 0.0 END), 3) AS via_wire
         FROM t
         GROUP BY publisher
         ORDER BY attributions DESC, publisher
         {f.limit_sql()}
     """
-    return _run(store, sql, params)
+    return _table(store, sql, params)
 
 
-def _run(store: Store, sql: str, params: list[Any]) -> Result:
-    cursor = store.con.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return names, [tuple(_plain(v) for v in row) for row in cursor.fetchall()]
+# -------------------------------------------------------------------------------------------------
+# the web's questions (onrecord/web/corpus.py opens the store per request and calls these)
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return value
+def _matching_speakers(columns: str) -> str:
+    """The speaker totals whose name or key contains the search (three `?`: q, q, q)."""
+    return f"""
+        WITH g AS ({speaker_totals()})
+        SELECT {columns} FROM g
+        WHERE ? = '' OR contains(lower(name), lower(?)) OR contains(lower(key), lower(?))
+    """
+
+
+def speaker_label(kind: str | None, anonymous: bool | None) -> str:
+    return keys.label(keys.kind_category(kind, anonymous))
+
+
+def speaker_list(
+    store: Store, *, q: str = "", sort: str = "count", order: str = "desc", limit: int = 100, offset: int = 0
+) -> dict[str, Any]:
+    """A page of the speaker totals, searched by name or key, sorted, with the count of all matches."""
+    check_count("limit", limit)
+    check_count("offset", offset)
+    column = SPEAKER_SORTS.get(sort, "attributions")
+    direction = "ASC" if order == "asc" else "DESC"
+    q = q.strip()
+    paging = f" ORDER BY {column} {direction} NULLS LAST, key LIMIT ? OFFSET ?"
+    rows = records(store, _matching_speakers("*, count(*) OVER () AS total") + paging, [q, q, q, limit, offset])
+    # a page past the end has no row for the window count to ride on: count apart
+    total = rows[0]["total"] if rows else store.value(_matching_speakers("count(*) AS n"), [q, q, q])
+    for row in rows:
+        row.pop("total")
+        row["kind_label"] = speaker_label(row["kind"], row["anonymous"])
+    return {"total": total, "limit": limit, "offset": offset, "speakers": rows}
+
+
+SPEAKER_HEAD = f"""
+    SELECT a.source_key AS key,
+           {keys.DISPLAY_NAME_SQL} AS name,
+           {keys.DISPLAY_KIND_SQL} AS kind,
+           count(*) AS attributions,
+           count(DISTINCT a.article) AS articles,
+           count(*) FILTER (WHERE {RELAYED}) AS relayed,
+           min(ar.published_date) AS first,
+           max(ar.published_date) AS last,
+           list(DISTINCT a.source_name ORDER BY a.source_name) AS names,
+           list({CATEGORY}) AS categories
+    FROM attributions a
+    JOIN articles ar ON ar.hash = a.article
+    LEFT JOIN speakers s ON s.key = a.source_key
+    WHERE a.source_key = ?
+    GROUP BY a.source_key
+"""
+SPEAKER_MONTHS = """
+    SELECT strftime(ar.published_date, '%Y-%m') AS month, count(*) AS n
+    FROM attributions a JOIN articles ar ON ar.hash = a.article
+    WHERE a.source_key = ? AND ar.published_date IS NOT NULL
+    GROUP BY month ORDER BY month
+"""
+SPEAKER_PUBLISHERS = """
+    SELECT coalesce(ar.publisher, ?) AS publisher, count(*) AS n
+    FROM attributions a JOIN articles ar ON ar.hash = a.article
+    WHERE a.source_key = ? GROUP BY 1 ORDER BY n DESC, publisher
+"""
+
+
+def speaker_profile(store: Store, key: str, *, limit: int = 500) -> dict[str, Any] | None:
+    """One speaker: totals, sourcing mix, names written, quotes per month and per publisher, quotes."""
+    head = records(store, SPEAKER_HEAD, [key])
+    if not head:
+        return None
+    found = head[0]
+    found["mix"] = keys.mix(Counter(found.pop("categories")))
+    found["kind_label"] = speaker_label(found["kind"], False)
+    found["timeline"] = {r["month"]: r["n"] for r in records(store, SPEAKER_MONTHS, [key])}
+    found["publishers"] = records(store, SPEAKER_PUBLISHERS, [UNKNOWN_PUBLISHER, key])
+    found["quotes"] = quote_rows(store, "a.source_key = ?", [key], limit, 0)["quotes"]
+    return found
+
+
+def quote_rows(store: Store, where: str, params: list[Any], limit: int, offset: int) -> dict[str, Any]:
+    """Attributions passing `where` (aliases `a`, `ar`; bound `params`), newest first, with their
+    articles, and the count of all that pass."""
+    check_count("limit", limit)
+    check_count("offset", offset)
+    rows = records(
+        store,
+        f"""
+        SELECT ar.hash AS article, ar.name, ar.title, ar.publisher, ar.published_date AS published,
+               ar.url, a.id, a.type, a.source_name AS speaker, a.source_key AS key,
+               a.source_anonymous AS anonymous, a.cue_text AS cue, a.content_text AS content,
+               a.via, a.parent, count(*) OVER () AS total
+        FROM attributions a
+        JOIN articles ar ON ar.hash = a.article
+        WHERE {where}
+        ORDER BY ar.published_date DESC NULLS LAST, ar.name, a.content_start
+        LIMIT ? OFFSET ?
+        """,
+        [*params, limit, offset],
+    )
+    total = rows[0]["total"] if rows else 0
+    for row in rows:
+        del row["total"]
+        row["via"] = list(row["via"] or [])
+        url = row["url"] or ""
+        row["url"] = url if url.startswith(("http://", "https://")) else None
+    return {"total": total, "limit": limit, "offset": offset, "quotes": rows}
+
+
+def quote_search(store: Store, *, q: str = "", speaker: str = "", limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    """Attributions whose content contains every word of `q`, by speakers whose name contains `speaker`."""
+    clauses, params = ["TRUE"], []
+    for word in q.split()[:12]:
+        clauses.append("contains(lower(a.content_text), lower(?))")
+        params.append(word)
+    if speaker.strip():
+        clauses.append("(contains(lower(a.source_name), lower(?)) OR a.source_key = ?)")
+        params.extend([speaker.strip(), speaker.strip()])
+    return quote_rows(store, " AND ".join(clauses), params, limit, offset)
+
+
+PUBLISHERS = f"""
+    WITH t AS (
+        SELECT coalesce(ar.publisher, ?) AS publisher, ar.hash,
+               CASE WHEN a.id IS NULL THEN NULL ELSE {CATEGORY} END AS category,
+               {RELAYED} AS relayed
+        FROM articles ar LEFT JOIN attributions a ON a.article = ar.hash
+    )
+    SELECT publisher AS name, count(DISTINCT hash) AS articles,
+           count(category) FILTER (WHERE category IS NOT NULL) AS attributions,
+           count(*) FILTER (WHERE relayed) AS relayed,
+           list(category) FILTER (WHERE category IS NOT NULL) AS categories
+    FROM t GROUP BY publisher ORDER BY articles DESC, name
+"""
+
+
+def _profile(row: dict[str, Any]) -> dict[str, Any]:
+    """Counts per category → the mix and the shares the publisher pages show (`keys.shares`)."""
+    counts = Counter(row.pop("categories") or [])
+    row["mix"] = keys.mix(counts)
+    total = row["attributions"]
+    row["relayed_share"] = row["relayed"] / total if total else 0.0
+    row["per_article"] = total / row["articles"] if row["articles"] else 0.0
+    shares = keys.shares(counts)
+    row["named_share"] = shares["named"]
+    row["anonymous_share"] = shares[keys.ANONYMOUS]
+    return row
+
+
+def publisher_profiles(store: Store) -> list[dict[str, Any]]:
+    """Every publisher (articles without one under "(unknown)") with its sourcing profile."""
+    return [_profile(row) for row in records(store, PUBLISHERS, [UNKNOWN_PUBLISHER])]
+
+
+def _publisher_head(match: str) -> str:
+    return f"""
+        SELECT count(DISTINCT ar.hash) AS articles, count(a.id) AS attributions,
+               count(a.id) FILTER (WHERE {RELAYED}) AS relayed,
+               list({CATEGORY}) FILTER (WHERE a.id IS NOT NULL) AS categories
+        FROM articles ar LEFT JOIN attributions a ON a.article = ar.hash
+        WHERE {match}
+    """
+
+
+def _publisher_parts(match: str) -> dict[str, str]:
+    """The statements of a publisher page beyond its head, each filtered by `match`."""
+    joined = "FROM attributions a JOIN articles ar ON ar.hash = a.article"
+    return {
+        "types": f"SELECT a.type, count(*) AS n {joined} WHERE {match} GROUP BY a.type ORDER BY n DESC, a.type",
+        "top_speakers": f"""
+            SELECT a.source_key AS key, {keys.DISPLAY_NAME_SQL} AS name, count(*) AS count
+            {joined} LEFT JOIN speakers s ON s.key = a.source_key
+            WHERE {match} AND a.source_key IS NOT NULL
+            GROUP BY a.source_key ORDER BY count DESC, key LIMIT 12
+        """,
+        "relays": f"""
+            SELECT v AS name, count(*) AS count {joined}, unnest(a.via) AS t(v)
+            WHERE {match} GROUP BY v ORDER BY count DESC, v LIMIT 12
+        """,
+        "timeline": f"""
+            SELECT strftime(ar.published_date, '%Y-%m') AS month, count(*) AS n FROM articles ar
+            WHERE {match} AND ar.published_date IS NOT NULL GROUP BY month ORDER BY month
+        """,
+        "recent": f"""
+            SELECT ar.hash AS article, ar.name, ar.title, ar.published_date AS published,
+                   ar.n_attributions AS attributions
+            FROM articles ar WHERE {match}
+            ORDER BY ar.published_date DESC NULLS LAST, ar.name LIMIT 50
+        """,
+    }
+
+
+def publisher_profile(store: Store, name: str) -> dict[str, Any] | None:
+    """One publisher's page ("(unknown)": the articles without a publisher); None when it has no article."""
+    unknown = name == UNKNOWN_PUBLISHER
+    match = "ar.publisher IS NULL" if unknown else "ar.publisher = ?"
+    params: list[Any] = [] if unknown else [name]
+    head = records(store, _publisher_head(match), params)
+    if not head or not head[0]["articles"]:
+        return None
+    found = _profile({"name": name, **head[0]})
+    parts = {part: records(store, sql, params) for part, sql in _publisher_parts(match).items()}
+    found["types"] = {r["type"]: r["n"] for r in parts["types"]}
+    found["top_speakers"] = parts["top_speakers"]
+    found["relays"] = parts["relays"]
+    found["timeline"] = {r["month"]: r["n"] for r in parts["timeline"]}
+    found["recent"] = parts["recent"]
+    return found
+
+
+def article_record(store: Store, article_hash: str) -> dict[str, Any] | None:
+    """The stored `onrecord.article/1` record of an article, by content hash."""
+    rows = store.rows("SELECT record FROM articles WHERE hash = ?", [article_hash])
+    return json.loads(rows[0]["record"]) if rows else None
 
 
 # -------------------------------------------------------------------------------------------------
 # output
 
 
-def render(columns: list[str], rows: list[tuple], fmt: str, width: int = 60) -> str:
+def render(table: Table, fmt: str, width: int = 60) -> str:
+    """A `Table` as an aligned text table, CSV or JSON (a list of objects)."""
+    columns, rows = table.columns, [[row[c] for c in table.columns] for row in table.rows]
     if fmt == "json":
-        return json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, indent=2)
+        return json.dumps(table.rows, ensure_ascii=False, indent=2)
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
@@ -197,7 +438,7 @@ def render(columns: list[str], rows: list[tuple], fmt: str, width: int = 60) -> 
         return out.getvalue().rstrip("\n")
     cells = [[_cell(v, width) for v in row] for row in rows]
     widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
-    numeric = [all(isinstance(r[i], (int, float)) or r[i] is None for r in rows) for i in range(len(columns))]
+    numeric = [all(isinstance(r[i], int | float) or r[i] is None for r in rows) for i in range(len(columns))]
     lines = ["  ".join(c.rjust(w) if n else c.ljust(w) for c, w, n in zip(columns, widths, numeric, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
     for row in cells:
@@ -210,7 +451,7 @@ def render(columns: list[str], rows: list[tuple], fmt: str, width: int = 60) -> 
 def render_stats(values: dict[str, Any], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(values, indent=2)
-    return render(["measure", "value"], list(values.items()), fmt)
+    return render(Table(["measure", "value"], [{"measure": k, "value": v} for k, v in values.items()]), fmt)
 
 
 def _cell(value: Any, width: int) -> str:

@@ -106,6 +106,13 @@ PER_ARTICLE = ("entities", "mentions", "attributions", "repairs")
 # Columns whose values depend on when a row was written, not on the article: left out of comparisons.
 CLOCK_COLUMNS = {"ingested_at", "failed_at"}
 
+# The manifest of a table folder (`onrecord export` or the Spark job); a folder holding it is loaded, not read as
+# articles.  Its "layout" says where each table is: "export" → DIR/<table>.parquet, "spark" → DIR/<table>/*.parquet.
+TABLES_MARKER = "_onrecord.json"
+LAYOUTS = ("export", "spark")
+# What `onrecord export` writes: every table and the migration history.
+EXPORTED = (*TABLES, "schema_migrations")
+
 ORDER_BY = {
     "articles": "hash",
     "entities": "article, id",

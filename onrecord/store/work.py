@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from onrecord import keys
 from onrecord.errors import Errors, OnrecordError
 from onrecord.inputs import Document, Failed, Item, content_hash, document
+from onrecord.keys import speaker_key
 from onrecord.settings import Settings
 
 __all__ = ["Failed", "Item", "Outcome", "Prepared", "Skipped", "Stored", "analyze_batch", "content_hash", "read_item"]
@@ -111,19 +113,6 @@ def published_date(value: str | None) -> date | None:
         return None
 
 
-def speaker_key(source: dict[str, Any] | None) -> str | None:
-    """`source.key` when the analysis gives one, else kind + normalised lower-case name."""
-    if not source:
-        return None
-    key = source.get("key")
-    if key:
-        return str(key)
-    name = " ".join(str(source.get("name") or "").lower().split())
-    if not name:
-        return None
-    return f"{source.get('kind') or 'unknown'}:{name}"
-
-
 def _span(data: Any) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
@@ -193,19 +182,13 @@ def _entity_rows(hash_: str, record: dict[str, Any]) -> tuple[list[Row], list[Ro
 
 
 def _speaker_rows(attributions: list[dict[str, Any]]) -> list[Row]:
-    """One row per speaker key of the article, with the smallest (name, kind) seen for it."""
-    speakers: dict[str, Row] = {}
-    for a in attributions:
-        source = a.get("source") or None
-        key = speaker_key(source)
-        if not key or not source:
-            continue
-        row = {"key": key, "name": source.get("name"), "kind": source.get("kind")}
-        # the same smallest-name rule as the database's upsert and Spark's min(): order-free
-        old = speakers.get(key)
-        if old is None or (row["name"] or "", row["kind"] or "") < (old["name"] or "", old["kind"] or ""):
-            speakers[key] = row
-    return [speakers[k] for k in sorted(speakers)]
+    """One row per speaker key of the article, merged by THE rule (`keys.merge_speaker`: order-free)."""
+    sources = [a.get("source") or None for a in attributions]
+    return keys.speaker_rows(
+        {"key": key, "name": source.get("name"), "kind": source.get("kind")}
+        for source in sources
+        if source and (key := speaker_key(source))
+    )
 
 
 def _attribution_row(hash_: str, a: dict[str, Any]) -> Row:

@@ -15,10 +15,9 @@ from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from onrecord.errors import Errors, ModelError, OnrecordError, OptionError, StoreError
+from onrecord.errors import CorpusUnavailable, Errors, ModelError, OnrecordError, OptionError, StoreError
 from onrecord.settings import Settings
 from onrecord.web.analysis import Analyzer
-from onrecord.web.corpus import CorpusUnavailable
 
 MAX_OFFSET = 1_000_000_000  # far past any corpus; DuckDB's OFFSET takes a signed 64-bit integer
 MEGABYTE = 1024 * 1024

@@ -19,42 +19,21 @@ from typing import Any
 
 from markupsafe import Markup
 
+from onrecord import keys
+
 PALETTE = 10  # speaker colours c0..c9 in app.css; speakers beyond wrap around
 NO_SOURCE = "(no source found)"
 
-KIND_LABELS = {
-    "person": "named person",
-    "organization": "organisation",
-    "unnamed": "unnamed",
-    "anonymous": "anonymous",
-    None: "not resolved",
-}
-MIX_ORDER = ("person", "organization", "unnamed", "anonymous", None)
-
-
-def kind_of(source: dict[str, Any] | None) -> str | None:
-    """One sourcing category: anonymous wins over the kind; None while the record leaves it open."""
-    if not source:
-        return None
-    if source.get("anonymous"):
-        return "anonymous"
-    return source.get("kind")
-
 
 def kind_label(source: dict[str, Any] | None) -> str:
-    return KIND_LABELS.get(kind_of(source), "not resolved")
+    """The sourcing category of a source, as the page words it (`onrecord.keys`)."""
+    return keys.label(keys.source_category(source))
 
 
 def speaker_key(source: dict[str, Any] | None) -> str:
-    """Who a quote belongs to: the record's speaker key, else its entity, else the folded display name."""
-    if not source:
-        return NO_SOURCE
-    if source.get("key"):
-        return f"key:{source['key']}"
-    if source.get("entity"):
-        return f"entity:{source['entity']}"
-    name = " ".join((source.get("name") or "").split())
-    return name.casefold() or NO_SOURCE
+    """Who a quote belongs to on the page: the store's speaker key (`keys.speaker_key`), so that a speaker
+    is one colour here and one row in the corpus; attributions without a source share `NO_SOURCE`."""
+    return keys.speaker_key(source) or NO_SOURCE
 
 
 def speaker_name(source: dict[str, Any] | None) -> str:
@@ -69,7 +48,7 @@ class Speaker:
     name: str
     colour: int
     ids: list[str] = field(default_factory=list)
-    kinds: Counter = field(default_factory=Counter)
+    kinds: Counter = field(default_factory=Counter)  # sourcing category → attributions
     relayed: int = 0
 
     @property
@@ -80,8 +59,8 @@ class Speaker:
     def kind(self) -> str:
         """The most frequent category label among this speaker's quotes."""
         if not self.kinds:
-            return KIND_LABELS[None]
-        return KIND_LABELS[self.kinds.most_common(1)[0][0]]
+            return keys.label(keys.UNRESOLVED)
+        return keys.label(self.kinds.most_common(1)[0][0])
 
 
 def speakers(record: dict[str, Any]) -> list[Speaker]:
@@ -94,8 +73,8 @@ def speakers(record: dict[str, Any]) -> list[Speaker]:
             found[key] = Speaker(key=key, name=speaker_name(source), colour=len(found) % PALETTE)
         speaker = found[key]
         speaker.ids.append(a["id"])
-        speaker.kinds[kind_of(source)] += 1
-        if a.get("via"):
+        speaker.kinds[keys.source_category(source)] += 1
+        if keys.is_relayed(a):
             speaker.relayed += 1
     return list(found.values())
 
@@ -103,16 +82,12 @@ def speakers(record: dict[str, Any]) -> list[Speaker]:
 def sourcing_mix(record: dict[str, Any]) -> dict[str, Any]:
     """Counts per sourcing category, the share relayed (non-empty `via`) and the share with no source."""
     attributions = record.get("attributions", [])
-    counts = Counter(kind_of(a.get("source")) for a in attributions if a.get("source"))
+    counts = Counter(keys.source_category(a.get("source")) for a in attributions)
     total = len(attributions)
-    relayed = sum(1 for a in attributions if a.get("via"))
+    relayed = sum(1 for a in attributions if keys.is_relayed(a))
     return {
         "total": total,
-        "parts": [
-            {"kind": kind or "unresolved", "label": KIND_LABELS[kind], "count": counts.get(kind, 0)}
-            for kind in MIX_ORDER
-        ]
-        + [{"kind": "none", "label": "no source", "count": total - sum(counts.values())}],
+        "parts": keys.mix(counts),
         "relayed": relayed,
         "relayed_share": relayed / total if total else 0.0,
         "types": dict(Counter(a.get("type") for a in attributions)),
@@ -132,7 +107,7 @@ def attribution_details(record: dict[str, Any], people: list[Speaker]) -> dict[s
             "type": a.get("type"),
             "speaker": speaker_name(source),
             "mention": (source or {}).get("mention") and source["mention"]["text"],
-            "kind": kind_label(source) if source else "no source",
+            "kind": kind_label(source),
             "colour": colour.get(a["id"], 0),
             "cue": (a.get("cue") or {}).get("text"),
             "affiliation": (source or {}).get("affiliation"),

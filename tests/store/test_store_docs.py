@@ -9,7 +9,7 @@ import click
 import pytest
 
 from onrecord.cli import main
-from onrecord.store.ingest import LOG_INTERVAL_ENV
+from onrecord.settings import LOG_INTERVAL_ENV
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 

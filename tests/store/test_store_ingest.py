@@ -184,7 +184,7 @@ def test_corrupt_and_foreign_databases_are_refused(tmp_path, txt_corpus):
     Store.open(truncated).close()
     truncated.write_bytes(truncated.read_bytes()[:5000])
     cases = [(text, "not a DuckDB database"), (lite, "SQLite"), (foreign, "not an onrecord one")]
-    cases.append((truncated, "E005"))
+    cases.append((truncated, "E125"))
     for db, needle in cases:
         before = db.read_bytes()
         for args in (

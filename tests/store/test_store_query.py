@@ -87,7 +87,8 @@ def test_sources_shares(db):
     publishers = rows(db, "sources")
     assert {r["publisher"] for r in publishers} == {"Harbour Herald", "Valley Courier", "The Morning Ledger"}
     for r in publishers:
-        assert r["named"] + r["unnamed"] + r["anonymous"] + r["no_source"] == pytest.approx(1, abs=0.01)
+        shares = r["named"] + r["unnamed"] + r["anonymous"] + r["unresolved"] + r["no_source"]
+        assert shares == pytest.approx(1, abs=0.01)
         assert 0 < r["via_wire"] < 1
         assert r["anonymous"] > 0 and r["named"] > 0.3
     assert "via_wire" in query(db, "sources")

@@ -151,6 +151,10 @@ def test_stored_article_page_and_record(corpus_client, hashes):
         ("/api/speakers?sort=evil", 422),
         ("/speakers?order=sideways", 422),
         ("/api/quotes?limit=0", 422),
+        ("/api/speakers?offset=9223372036854775808", 422),
+        ("/speakers?offset=9223372036854775808", 422),
+        ("/api/quotes?offset=9223372036854775808", 422),
+        ("/quotes?offset=9223372036854775808", 422),
     ],
 )
 def test_bad_corpus_requests_are_clear_4xx(corpus_client, path, status):
@@ -237,9 +241,33 @@ def test_speaker_list_agrees_with_query_speakers(db, corpus_client):
     from onrecord.store.db import Store
 
     with Store.open(db, read_only=True) as store:
-        names, rows = queries.speakers(store, queries.Filters())
-    cli = {r[names.index("key")]: r[names.index("attributions")] for r in rows}
+        rows = queries.speakers(store, queries.Filters()).rows
+    cli = {r["key"]: r["attributions"] for r in rows}
     web = corpus_client.get("/api/speakers", params={"limit": 1000}).json()
     assert web["total"] == len(cli) and {s["key"]: s["attributions"] for s in web["speakers"]} == cli
     beyond = corpus_client.get("/api/speakers", params={"q": "pell", "offset": 50}).json()
     assert beyond["speakers"] == [] and beyond["total"] == 1
+
+
+def test_publisher_pages_agree_with_query_sources(db, corpus_client):
+    """`onrecord query sources` and the publisher pages report the same shares for the same database:
+    both sort attributions into the categories of onrecord.keys."""
+    from onrecord.store import queries
+    from onrecord.store.db import Store
+
+    with Store.open(db, read_only=True) as store:
+        cli = {r["publisher"]: r for r in queries.sources(store, queries.Filters()).rows}
+    web = {p["name"]: p for p in corpus_client.get("/api/publishers").json()["publishers"]}
+    assert cli and set(cli) <= set(web)
+    for name, row in cli.items():
+        page = web[name]
+        mix = {part["kind"]: part["count"] / page["attributions"] for part in page["mix"]}
+        assert row["attributions"] == page["attributions"]
+        assert row["named"] == pytest.approx(page["named_share"], abs=0.0006)
+        assert row["anonymous"] == pytest.approx(page["anonymous_share"], abs=0.0006)
+        assert row["unnamed"] == pytest.approx(mix["unnamed"], abs=0.0006)
+        assert row["unresolved"] == pytest.approx(mix["unresolved"], abs=0.0006)
+        assert row["no_source"] == pytest.approx(mix["none"], abs=0.0006)
+        assert row["via_wire"] == pytest.approx(page["relayed_share"], abs=0.0006)
+        detail = corpus_client.get("/api/publishers/" + quote(name)).json()
+        assert detail["named_share"] == page["named_share"] and detail["mix"] == page["mix"]

@@ -124,9 +124,13 @@ def test_speakers_mix_and_details():
     assert details["a3"]["kind"] == "anonymous"
 
 
-def test_speaker_key_prefers_the_records_key():
-    assert render.speaker_key({"name": "Brandt", "key": "person:ilse brandt"}) == "key:person:ilse brandt"
-    assert render.speaker_key({"name": "  The  Mayor "}) == "the mayor"
+def test_speaker_key_is_the_stores_key():
+    """One speaker is one colour on the page and one row in the corpus: the key of onrecord.keys."""
+    from onrecord import keys
+
+    brandt = {"name": "Brandt", "key": "person:ilse brandt"}
+    assert render.speaker_key(brandt) == keys.speaker_key(brandt) == "person:ilse brandt"
+    assert render.speaker_key({"name": "  The  Mayor "}) == "unknown:the mayor"
     assert render.speaker_key(None) == render.NO_SOURCE
 
 
