@@ -115,3 +115,6 @@ _PARSERS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "log_interval": (LOG_INTERVAL_ENV, _number(float, 0, LOG_INTERVAL_ENV)),
     "max_body_mb": (MAX_BODY_ENV, _number(float, 0.001, MAX_BODY_ENV)),
 }
+
+VARIABLES: dict[str, str] = {name: variable for name, (variable, _) in _PARSERS.items()}
+"""Each Settings field's environment variable (README.md's Settings table lists every one; a test checks)."""
