@@ -123,6 +123,16 @@ def test_evaluate_rejects_a_folder_that_is_not_a_corpus(tmp_path):
     assert_clean_failure(run("evaluate", "--gold", str(tmp_path)), "E071")
 
 
+def test_evaluate_writes_the_predictions_it_scores(tmp_path):
+    out = tmp_path / "predictions.jsonl"
+    result = run("evaluate", "--gold", str(ROOT / "tests" / "data" / "gold_mini"), "--pred-out", str(out), "--json")
+    assert result.exit_code == 0, result.stderr
+    metrics = json.loads(result.stdout)
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(line["article"] for line in lines) == ["alpha", "beta", "gamma"]
+    assert metrics["counts"]["predictions"] == sum(len(line["attributions"]) for line in lines)
+
+
 def test_five_megabyte_input_is_refused_clearly(tmp_path):
     paragraph = EXAMPLE.read_text(encoding="utf-8")
     huge = tmp_path / "dump.txt"

@@ -30,7 +30,7 @@ from onrecord.settings import MAX_BODY_ENV
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to bind.")
 @click.option(
     "--max-body-mb",
-    type=float,
+    type=click.FloatRange(min=0, min_open=True),
     default=None,
     help=f"Largest request body in MB (env {MAX_BODY_ENV}; default 5); larger gets 413.",
 )

@@ -99,3 +99,34 @@ def test_usage_errors_are_one_coded_line(args):
 def test_the_bare_group_still_shows_its_help():
     result = run()
     assert "Usage:" in result.output and "analyze" in result.output
+
+
+def test_serve_when_the_port_is_taken_after_the_check(monkeypatch):
+    """The race between the check and uvicorn's bind: uvicorn's exit becomes the same one line."""
+    import types
+
+    import onrecord.cli.serve as serving
+    import onrecord.web.app as web_app
+
+    async def app(scope, receive, send):  # a bare ASGI app: the real one would load the model
+        raise AssertionError("never served")
+
+    app.state = types.SimpleNamespace(analyzer=types.SimpleNamespace(warm=lambda: None))
+    monkeypatch.setattr(web_app, "create_app", lambda *args, **kwargs: app)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        calls: list[int] = []
+        real_check = serving.check_address
+
+        def check_after_the_first(host: str, port: int) -> None:  # as if the port were taken just after the check
+            calls.append(port)
+            if len(calls) > 1:
+                real_check(host, port)
+
+        monkeypatch.setattr(serving, "check_address", check_after_the_first)
+        result = run("serve", "--port", str(port))
+    assert len(calls) == 2, result.stderr
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("onrecord: error: [E094]"), result.stderr
