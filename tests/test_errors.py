@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import signal
 from pathlib import Path
 
 import click
@@ -88,3 +89,26 @@ def test_handle_errors_prints_exactly_one_coded_line(exc, exit_code, code):
 def test_handle_errors_is_silent_on_a_closed_pipe():
     result = CliRunner().invoke(_failing(BrokenPipeError()))
     assert (result.exit_code, result.stderr) == (0, "")
+
+
+@pytest.mark.parametrize("replacement", [KeyboardInterrupt, RuntimeError])
+def test_sigterm_stays_sigterm_when_a_library_replaces_the_exception(replacement):
+    """DuckDB raises RuntimeError("Query interrupted") when the handler's exception lands inside a query."""
+
+    @click.command()
+    @handle_errors
+    def command() -> None:
+        try:
+            signal.raise_signal(signal.SIGTERM)
+        except Terminated:
+            raise replacement("Query interrupted") from None  # what such a library raises instead
+
+    previous = signal.getsignal(signal.SIGTERM)
+    result = CliRunner().invoke(command)
+    assert (result.exit_code, result.stderr) == (143, "onrecord: error: [E097] terminated (SIGTERM)\n")
+    assert signal.getsignal(signal.SIGTERM) is previous  # the handler is put back after the command
+
+
+def test_a_bug_without_a_signal_still_shows_its_traceback():
+    result = CliRunner().invoke(_failing(RuntimeError("bug")))
+    assert isinstance(result.exception, RuntimeError)

@@ -96,10 +96,16 @@ def check_date(value: str | None) -> str | None:
 # ------------------------------------------------------------------- errors and signals ---
 
 
+# Set by the handler: a library may replace the exception raised inside its C code by its own (DuckDB raises
+# RuntimeError("Query interrupted") when the signal lands during a query), which must still end as SIGTERM.
+_SIGTERM_SEEN = threading.Event()
+
+
 def _raise_terminated(_signum: int, _frame: Any) -> None:
     # Later SIGTERMs are ignored while the command unwinds, so cleanup (stopping workers) runs to the end;
     # `kill -9` remains the way to stop a process whose cleanup hangs.
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _SIGTERM_SEEN.set()
     raise Terminated()
 
 
@@ -114,6 +120,7 @@ def sigterm_as_terminated() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    _SIGTERM_SEEN.clear()
     previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         yield
@@ -124,7 +131,8 @@ def sigterm_as_terminated() -> Iterator[None]:
 def handle_errors(func: F) -> F:
     """Every known way a command can fail becomes one line on stderr and its exit code.
 
-    OnrecordError → 2, Ctrl-C → 130, SIGTERM → 143, a closed pipe (`| head`) → 0 silently.
+    OnrecordError → 2, Ctrl-C → 130, SIGTERM → 143 (whatever exception the interrupted code ends with),
+    a closed pipe (`| head`) → 0 silently.
     """
 
     @wraps(func)
@@ -135,14 +143,19 @@ def handle_errors(func: F) -> F:
         except OnrecordError as exc:
             fail(str(exc))
             sys.exit(EXIT_INPUT)
-        except Terminated:
-            fail(Errors.E097)
-            sys.exit(EXIT_TERMINATED)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
+            if isinstance(exc, Terminated) or _SIGTERM_SEEN.is_set():
+                fail(Errors.E097)
+                sys.exit(EXIT_TERMINATED)
             fail(Errors.E096)
             sys.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
             sys.exit(0)
+        except Exception:
+            if not _SIGTERM_SEEN.is_set():
+                raise  # a bug: its traceback is worth seeing
+            fail(Errors.E097)
+            sys.exit(EXIT_TERMINATED)
 
     return wrapper  # type: ignore[return-value]
 
