@@ -159,10 +159,19 @@ def test_help_and_version():
 # ------------------------------------------------------------------ real processes ---
 
 
+def _default_signals() -> None:
+    """In the child before exec: SIGINT and SIGTERM as a shell would give them, whatever the test
+    process inherited or changed (an ignored or blocked SIGINT is inherited across exec)."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
 def subprocess_cli(*args: str, **kwargs) -> subprocess.Popen:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     command = [sys.executable, "-m", "onrecord.cli", *args]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    return subprocess.Popen(command, cwd=ROOT, env=env, preexec_fn=_default_signals, **pipes, **kwargs)
 
 
 def test_python_dash_m_runs_the_cli():

@@ -91,7 +91,7 @@ def test_handle_errors_is_silent_on_a_closed_pipe():
     assert (result.exit_code, result.stderr) == (0, "")
 
 
-@pytest.mark.parametrize("replacement", [KeyboardInterrupt, RuntimeError])
+@pytest.mark.parametrize("replacement", [KeyboardInterrupt, RuntimeError, InputError])
 def test_sigterm_stays_sigterm_when_a_library_replaces_the_exception(replacement):
     """DuckDB raises RuntimeError("Query interrupted") when the handler's exception lands inside a query."""
 
@@ -101,7 +101,7 @@ def test_sigterm_stays_sigterm_when_a_library_replaces_the_exception(replacement
         try:
             signal.raise_signal(signal.SIGTERM)
         except Terminated:
-            raise replacement("Query interrupted") from None  # what such a library raises instead
+            raise replacement(Errors.E077) from None  # what such a library raises instead
 
     previous = signal.getsignal(signal.SIGTERM)
     result = CliRunner().invoke(command)

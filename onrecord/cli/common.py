@@ -27,6 +27,7 @@ __all__ = [
     "Terminated",
     "analysis_options",
     "check_date",
+    "exit_code",
     "fail",
     "format_option",
     "handle_errors",
@@ -129,35 +130,42 @@ def sigterm_as_terminated() -> Iterator[None]:
 
 
 def handle_errors(func: F) -> F:
-    """Every known way a command can fail becomes one line on stderr and its exit code.
-
-    OnrecordError → 2, Ctrl-C → 130, SIGTERM → 143 (whatever exception the interrupted code ends with),
-    a closed pipe (`| head`) → 0 silently.
-    """
+    """Every known way a command can fail becomes one line on stderr and its exit code (see `exit_code`)."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             with sigterm_as_terminated():
                 return func(*args, **kwargs)
-        except OnrecordError as exc:
-            fail(str(exc))
-            sys.exit(EXIT_INPUT)
-        except KeyboardInterrupt as exc:
-            if isinstance(exc, Terminated) or _SIGTERM_SEEN.is_set():
-                fail(Errors.E097)
-                sys.exit(EXIT_TERMINATED)
-            fail(Errors.E096)
-            sys.exit(EXIT_INTERRUPTED)
-        except BrokenPipeError:
-            sys.exit(0)
-        except Exception:
-            if not _SIGTERM_SEEN.is_set():
+        except SystemExit:
+            raise
+        except BaseException as exc:
+            code = exit_code(exc)
+            if code is None:
                 raise  # a bug: its traceback is worth seeing
-            fail(Errors.E097)
-            sys.exit(EXIT_TERMINATED)
+            sys.exit(code)
 
     return wrapper  # type: ignore[return-value]
+
+
+def exit_code(exc: BaseException) -> int | None:
+    """Report `exc` as one line and give the exit code, or None for an exception that is a bug.
+
+    SIGTERM → 143 whatever exception the interrupted code ended with (a library may replace `Terminated`,
+    and a store error may follow it); Ctrl-C → 130; OnrecordError → 2; a closed pipe (`| head`) → 0, silently.
+    """
+    if isinstance(exc, Terminated) or _SIGTERM_SEEN.is_set():
+        fail(Errors.E097)
+        return EXIT_TERMINATED
+    if isinstance(exc, KeyboardInterrupt):
+        fail(Errors.E096)
+        return EXIT_INTERRUPTED
+    if isinstance(exc, OnrecordError):
+        fail(str(exc))
+        return EXIT_INPUT
+    if isinstance(exc, BrokenPipeError):
+        return 0
+    return None
 
 
 # ----------------------------------------------------------------------------- progress ---
