@@ -30,8 +30,9 @@ def test_a_bad_environment_value_is_refused_by_name(variable, value):
 
 def test_explicit_values_win_and_are_checked_like_the_environment():
     assert Settings.from_env({"ONRECORD_BATCH_SIZE": "abc"}, batch_size=8).batch_size == 8
-    with pytest.raises(OptionError):
+    with pytest.raises(OptionError) as caught:
         Settings(batch_size=0)
+    assert caught.value.code == "E091" and "Settings.batch_size" in caught.value.message
 
 
 def test_analyze_with_a_bad_batch_size_is_one_line_and_exit_2(tmp_path):
