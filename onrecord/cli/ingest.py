@@ -8,9 +8,8 @@ import sys
 import click
 
 from onrecord.cli import common as base
-from onrecord.cli.common import handle_errors, model_option, no_model_option
+from onrecord.cli.common import analysis_options, handle_errors, settings_from
 from onrecord.errors import Errors, OptionError
-from onrecord.settings import Settings
 
 EXIT_SOME_FAILED = 1
 MAX_FAILURES_SHOWN = 10
@@ -30,8 +29,7 @@ MAX_FAILURES_SHOWN = 10
 @click.option("--force-workers", is_flag=True, help="Start --workers N even when N is more than the CPU cores.")
 @click.option("--batch", type=int, default=16, show_default=True, help="Articles per worker task.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON.")
-@model_option
-@no_model_option
+@analysis_options
 @handle_errors
 def ingest(
     paths: tuple[str, ...],
@@ -41,6 +39,7 @@ def ingest(
     batch: int,
     as_json: bool,
     model: str | None,
+    no_model: bool,
 ) -> None:
     """Analyse articles into a DuckDB corpus: .txt/.html files or folders, JSONL, WARC(.gz), and
     Spark/export table folders.  Stored articles are skipped; an interrupted run (Ctrl-C, SIGTERM,
@@ -48,7 +47,7 @@ def ingest(
     from onrecord.store.ingest import ingest as run
     from onrecord.store.ingest import worker_count
 
-    settings = Settings.from_env(model=model, use_model=base.use_model())
+    settings = settings_from(model=model, no_model=no_model)
     count, note = worker_count(workers, force_workers)
     if note:
         click.echo(note, err=True)
@@ -75,8 +74,7 @@ def ingest(
 @click.option("--master", help="Spark master URL (default: local[*], or spark-submit's).")
 @click.option("--partitions", type=int, help="Partitions to analyse in (default: the cluster's cores).")
 @click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
-@model_option
-@no_model_option
+@analysis_options
 @handle_errors
 def spark(
     input_path: str,
@@ -85,6 +83,7 @@ def spark(
     partitions: int | None,
     overwrite: bool,
     model: str | None,
+    no_model: bool,
 ) -> None:
     """Analyse a corpus on Spark into Parquet tables (load them with `onrecord ingest OUTPUT`).
 
@@ -97,7 +96,7 @@ def spark(
         input_path,
         output,
         master=master,
-        settings=Settings.from_env(model=model, use_model=base.use_model()),
+        settings=settings_from(model=model, no_model=no_model),
         partitions=partitions,
         overwrite=overwrite,
     )

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from onrecord.errors import InputError
+from onrecord.errors import Errors, InputError
 from onrecord.inputs import Document, Failed, iter_documents
 from onrecord.settings import Settings
 
@@ -80,7 +80,7 @@ def full_analysis(documents: list[Document], settings: Settings) -> float:
 def run_bench(paths: list[str], *, settings: Settings, repeat: int = 1) -> dict:
     documents = [d for d in iter_documents(paths) if not isinstance(d, Failed)]
     if not documents:
-        raise InputError("no readable articles to benchmark")
+        raise InputError(Errors.E077)
     texts = [d.text for d in documents]
     words = sum(len(t.split()) for t in texts)
     raw_best = full_best = float("inf")
@@ -141,7 +141,7 @@ def run_ingest_bench(paths: list[str], *, settings: Settings, repeat: int = 1, w
             if isinstance(prepared, Prepared):
                 texts.append(prepared.document.text)
     if not texts:
-        raise InputError("no readable articles to benchmark")
+        raise InputError(Errors.E077)
     words = sum(len(t.split()) for t in texts)
     raw_best = float("inf")
     best = {n: float("inf") for n in workers}

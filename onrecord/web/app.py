@@ -9,7 +9,6 @@ escaped (Jinja autoescape, and `render.highlight` escapes each piece it cuts).
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
 from typing import Any
@@ -51,17 +50,13 @@ def create_app(
     db: str | os.PathLike | None = None,
     *,
     settings: Settings | None = None,
-    max_body_mb: float | None = None,
 ) -> FastAPI:
     """The ASGI app.  `db`: a corpus store file (opened read-only) for the corpus pages, or None.
 
     `settings` (default: `Settings.from_env()`) holds every knob, the body limit (`max_body_mb`)
-    included.  TRANSITION: the `max_body_mb` argument overrides that field until `onrecord serve`
-    passes it inside `settings`; it goes then.
+    included.
     """
     settings = settings or Settings.from_env()
-    if max_body_mb is not None:
-        settings = dataclasses.replace(settings, max_body_mb=max_body_mb)
     found = None
     if db is not None:
         from onrecord.web.corpus import open_corpus
