@@ -11,6 +11,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from onrecord.attribute import model as cue_model
+from onrecord.attribute.acts import assign_acts
 from onrecord.attribute.attach import attach_quotes, overlap
 from onrecord.attribute.cues import match_cue
 from onrecord.attribute.found import Found
@@ -46,7 +47,9 @@ def find_attributions(doc: Doc, *, use_model: bool = True, model: cue_model.CueM
         item.type = classify(item, quotes)
     nest(found, NESTING_CONFIDENCE if model is None else model.nesting)
     found = promote_through_outlets(found)
-    return fold_trailing_according(found)
+    found = fold_trailing_according(found)
+    assign_acts(doc, found)
+    return found
 
 
 def classify(item: Found, quotes: QuoteIndex) -> str:

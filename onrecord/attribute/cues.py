@@ -43,9 +43,9 @@ def match_cue(doc: Doc, token: Token, quotes: QuoteIndex) -> Found | None:
         if "clause" not in allowed:
             return None
         confidence = frame_precision().get((lemma, "clause"), DEFAULT_CONFIDENCE)
-        return found_from_ranges(doc, None, cue, lemma, source, token, confidence)
+        return found_from_ranges(doc, None, cue, lemma, source, token, confidence, frame="none")
     confidence = frame_precision().get((lemma, match[1]), DEFAULT_CONFIDENCE)
-    return found_from_ranges(doc, match[0], cue, lemma, source, token, confidence)
+    return found_from_ranges(doc, match[0], cue, lemma, source, token, confidence, frame=match[1])
 
 
 def chars(doc: Doc, rng: tuple[int, int]) -> tuple[int, int]:
@@ -61,6 +61,7 @@ def found_from_ranges(
     source: tuple[int, int] | None,
     head: Token,
     confidence: float,
+    frame: str = "",
 ) -> Found:
     """A `Found` from token ranges (the parse's coordinates) in character offsets."""
     return Found(
@@ -71,4 +72,5 @@ def found_from_ranges(
         name=display_name(doc, source) if source else "",
         head=head.i,
         confidence=confidence,
+        frame=frame,
     )

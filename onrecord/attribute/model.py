@@ -360,7 +360,9 @@ def match_cues(doc: Doc, quotes: QuoteIndex, model: CueModel) -> list[Found]:
         source = speaker(model, ctx, cand)
         content = boundaries(model, doc, cand)
         cue = (token.i, token.i + 1)
-        found.append(found_from_ranges(doc, content, cue, token.lemma_.lower(), source, token, probability))
+        found.append(
+            found_from_ranges(doc, content, cue, token.lemma_.lower(), source, token, probability, frame=cand.frame)
+        )
         taken.add(token.i)
     found.extend(_nested_by_rule(ctx, quotes, found, taken, model.nesting))
     found.sort(key=lambda f: f.head)
