@@ -48,8 +48,20 @@ def find_attributions(doc: Doc, *, use_model: bool = True, model: cue_model.CueM
     nest(found, NESTING_CONFIDENCE if model is None else model.nesting)
     found = promote_through_outlets(found)
     found = fold_trailing_according(found)
+    _drop_phrase_sources(doc, found)
     assign_acts(doc, found)
     return found
+
+
+def _drop_phrase_sources(doc: Doc, found: list[Found]) -> None:
+    """A source is a noun phrase: a participial or prepositional phrase ("Writing in a blog post",
+    "After the vote") taken for one is no speaker, so the attribution keeps no source."""
+    for item in found:
+        if item.source is None:
+            continue
+        span = doc.char_span(*item.source, alignment_mode="expand")
+        if span is not None and len(span) and span.root.pos_ in ("VERB", "AUX", "ADP", "SCONJ"):
+            item.source, item.name = None, ""
 
 
 def classify(item: Found, quotes: QuoteIndex) -> str:

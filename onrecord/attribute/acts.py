@@ -27,6 +27,11 @@ def act_table() -> dict[tuple[str, str], str]:
 
 
 @lru_cache(maxsize=1)
+def act_table_lemmas() -> frozenset[str]:
+    return frozenset(lemma for lemma, _ in act_table())
+
+
+@lru_cache(maxsize=1)
 def evidence_subjects() -> frozenset[str]:
     return frozenset(_lines("evidence_subjects.txt"))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from onrecord.attribute import frames
+from onrecord.attribute import filters, frames
 from onrecord.attribute.found import Found
 from onrecord.attribute.lexicon import cue_frames, frame_precision
 from onrecord.attribute.names import display_name
@@ -36,6 +36,9 @@ def match_cue(doc: Doc, token: Token, quotes: QuoteIndex) -> Found | None:
     if not allowed:
         return None
     match = frames.content_for(doc, token, allowed)
+    reading = ("none", None) if match is None else (match[1], match[0])
+    if filters.not_a_report(doc, token, *reading) is not None:
+        return None
     source = frames.source_range(doc, frames.subject(token), token)
     cue = (token.i, token.i + 1)
     if match is None:
