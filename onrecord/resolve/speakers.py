@@ -71,6 +71,16 @@ class SpeakerResolver:
         i = bisect_right(self.quote_starts, at) - 1
         return i >= 0 and self.quoted[i][0] <= at < self.quoted[i][1]
 
+    def _addressee(self, token: int) -> bool:
+        """The mention is whom someone spoke to ("she told The Telegraph", "said to reporters"), not
+        who speaks next."""
+        node = self.doc[token]
+        while node.dep_ in ("compound", "flat") and node.head.i != node.i:
+            node = node.head
+        if node.dep_ in ("dobj", "dative") and node.head.lemma_.lower() in ("tell", "inform", "ask", "assure"):
+            return True
+        return node.dep_ == "pobj" and node.head.lower_ == "to" and node.head.head.pos_ == "VERB"
+
     def paragraph(self, token: int) -> int:
         return bisect_right(self.paragraph_starts, self.doc[token].idx) - 1
 
@@ -141,8 +151,8 @@ class SpeakerResolver:
         noun = head.lemma_.lower()
         if noun not in person_nouns() and noun not in titles():
             return None
-        if not _definite(head) or any(t.dep_ in ("amod", "compound") and t.pos_ != "PROPN" for t in head.lefts):
-            return None  # "the German official": a description of someone else
+        if not _definite(head) or any(_distinguishes(t) for t in head.lefts):
+            return None  # "the German official", "the other candidate": a description of someone else
         first = self.paragraph(head.i) - (NEIGHBOURHOOD - 1)
         people: list[Entity] = []
         for start, entity in reversed(self.table.order[: bisect_right(self.table.starts, head.i - 1)]):
@@ -170,7 +180,11 @@ class SpeakerResolver:
         def last_outside(person: Entity) -> int:
             return max((s for s, _ in person.mentions if s < pronoun.i and not self.in_quote(s)), default=-1)
 
-        outside = sorted((p for p in people if last_outside(p) >= 0), key=last_outside, reverse=True)
+        outside = sorted(
+            (p for p in people if last_outside(p) >= 0 and not self._addressee(last_outside(p))),
+            key=last_outside,
+            reverse=True,
+        )
         for person in outside or people:
             if person.gender not in (None, gender):
                 continue
@@ -259,6 +273,20 @@ class SpeakerResolver:
             if position < head.i and speaker.head in same:
                 return speaker
         return None
+
+
+_OTHER = frozenset(["other", "another", "second", "fellow", "rival", "opposing", "different"])
+
+
+def _distinguishes(modifier: Token) -> bool:
+    """A modifier that tells this person apart from the one named: a nationality or affiliation
+    ("the German official"), a compound noun ("the union leader"), or "other"/"fellow"; "the former
+    mayor" and "the new director" still describe the person just named."""
+    if modifier.dep_ == "compound":
+        return modifier.pos_ != "PROPN"
+    if modifier.dep_ == "amod":
+        return modifier.lower_ in _OTHER or modifier.text[:1].isupper()
+    return False
 
 
 def _definite(head: Token) -> bool:

@@ -75,3 +75,13 @@ def test_a_descriptor_stays_unnamed_when_two_people_could_be_meant(analyze):
     )
     (a,) = [x for x in analyze(text).attributions if "interview" in x.content.text]
     assert a.source.name not in ("Anna Berg", "Lukas Franke")
+
+
+def test_a_pronoun_after_told_is_the_speaker_not_the_addressee(singer):
+    assert speaker_of(singer, "I need the quiet").name == "Lina Marsh"
+
+
+def test_the_former_mayor_is_the_man_named_just_before(singer):
+    source = speaker_of(singer, "proud of the city")
+    assert source.name == "Tom Reeve"
+    assert source.kind == "person"
