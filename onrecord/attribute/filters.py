@@ -9,7 +9,9 @@ from functools import lru_cache
 from spacy.tokens import Doc, Token
 
 from onrecord.attribute import frames
+from onrecord.attribute.acts import evidence_subjects
 from onrecord.attribute.lexicon import _lines
+from onrecord.resolve.lexicon import organization_nouns, person_nouns, titles
 
 Range = tuple[int, int]
 
@@ -51,6 +53,33 @@ def is_imperative(token: Token) -> bool:
         return False
     before = [t for t in verb.sent if t.i < verb.i and t.is_alpha]
     return all(t.dep_ in ("advmod", "intj", "cc") or t.lower_ == "please" for t in before)
+
+
+_PERSON_PRONOUNS = frozenset(["he", "she", "they", "i", "we", "who"])
+
+
+def subject_class(subj: Token | None) -> str:
+    """What kind of thing the subject is: a person, an organisation, a finding (poll, study,
+    document), the reader ("you"), something else, or none; the words come from the data files."""
+    if subj is None:
+        return "none"
+    lower = subj.lower_
+    if lower in word_lists().get("generic", ()):
+        return "reader"
+    if lower in _PERSON_PRONOUNS or subj.ent_type_ == "PERSON":
+        return "person"
+    if subj.pos_ == "PRON":
+        return "pronoun"
+    lemma = subj.lemma_.lower()
+    if lemma in evidence_subjects():
+        return "finding"
+    if lemma in person_nouns() or lemma in titles():
+        return "person"
+    if subj.ent_type_ in ("ORG", "NORP", "GPE") or lemma in organization_nouns():
+        return "organization"
+    if subj.pos_ == "PROPN":
+        return "name"
+    return "thing"
 
 
 def _agentless_passive(token: Token) -> bool:
@@ -100,4 +129,15 @@ def not_a_report(doc: Doc, token: Token, frame: str, content: Range | None) -> s
         words = [t for t in doc[content[0] : content[1]] if not t.is_punct]
         if len(words) == 1 and words[0].lower_ in _words("pronoun_object"):
             return "pronoun_object"
+        preposition = frame[5:] if frame.startswith("prep:") else None
+        topical = lemma in _words("topic_verb") and (preposition in _words("topic_prep") or frame == "object")
+        if topical and _noun_phrase_only(doc[content[0] : content[1]]):
+            return "topic"
     return None
+
+
+def _noun_phrase_only(span) -> bool:
+    """A content without a verb or a quotation of its own: a topic ("her weight", "the plan")."""
+    if any(t.pos_ in ("VERB", "AUX") or t.text in _QUOTE_MARKS for t in span):
+        return False
+    return span.root.pos_ in ("NOUN", "PROPN", "PRON", "NUM")

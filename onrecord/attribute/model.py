@@ -25,13 +25,13 @@ import numpy as np
 from spacy.tokens import Doc, Token
 
 from onrecord.attribute import filters, frames
-from onrecord.attribute.acts import act_of, act_table_lemmas, evidence_subjects
+from onrecord.attribute.acts import act_of, act_table_lemmas
 from onrecord.attribute.cues import DEFAULT_CONFIDENCE, found_from_ranges, match_cue
+from onrecord.attribute.filters import subject_class
 from onrecord.attribute.found import Found
 from onrecord.attribute.lexicon import cue_frames, frame_precision, read_frames
 from onrecord.attribute.quotes import QuoteIndex
 from onrecord.attribute.relays import NESTING_CONFIDENCE
-from onrecord.resolve.lexicon import organization_nouns, person_nouns, titles
 
 WEIGHTS = Path(__file__).parent / "data" / "model.npz"
 NONE = "none"  # the reading without content of its own: a quotation nearby may become it
@@ -135,33 +135,6 @@ def candidates(doc: Doc, token: Token) -> list[Candidate]:
             out.append(Candidate(token, "as", rng))
     out.append(Candidate(token, NONE, None))
     return out
-
-
-_PERSON_PRONOUNS = frozenset(["he", "she", "they", "i", "we", "who"])
-
-
-def subject_class(subj: Token | None) -> str:
-    """What kind of thing the subject is: a person, an organisation, a finding (poll, study,
-    document), the reader ("you"), something else, or none; the words come from the data files."""
-    if subj is None:
-        return "none"
-    lower = subj.lower_
-    if lower in filters.word_lists().get("generic", ()):
-        return "reader"
-    if lower in _PERSON_PRONOUNS or subj.ent_type_ == "PERSON":
-        return "person"
-    if subj.pos_ == "PRON":
-        return "pronoun"
-    lemma = subj.lemma_.lower()
-    if lemma in evidence_subjects():
-        return "finding"
-    if lemma in person_nouns() or lemma in titles():
-        return "person"
-    if subj.ent_type_ in ("ORG", "NORP", "GPE") or lemma in organization_nouns():
-        return "organization"
-    if subj.pos_ == "PROPN":
-        return "name"
-    return "thing"
 
 
 def verb_class(lemma: str) -> str:
