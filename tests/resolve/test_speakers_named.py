@@ -69,10 +69,7 @@ def test_a_personal_name_is_a_person_in_a_one_sentence_text(analyze):
 
 
 def test_a_descriptor_stays_unnamed_when_two_people_could_be_meant(analyze):
-    text = (
-        "Anna Berg and Lukas Franke both applied for the post.\n\n"
-        "The candidate said the interview had gone well."
-    )
+    text = "Anna Berg and Lukas Franke both applied for the post.\n\nThe candidate said the interview had gone well."
     (a,) = [x for x in analyze(text).attributions if "interview" in x.content.text]
     assert a.source.name not in ("Anna Berg", "Lukas Franke")
 
