@@ -224,4 +224,5 @@ def _attribution(mapper: _Mapper, item: Found, ids: dict[int, str]) -> Attributi
         confidence=round(item.confidence, 3),
         to=mapper.source(item.to),
         time=mapper.time(item.time),
+        act=item.act,  # type: ignore[arg-type]
     )

@@ -17,6 +17,10 @@ SCHEMA = "onrecord.article/1"
 
 AttributionType = Literal["direct", "indirect", "mixed"]
 SourceKind = Literal["person", "organization", "unnamed"]
+Act = Literal["speech", "thought", "intention", "evidence"]  # what the source did
+EntityType = Literal["person", "organization", "place"]
+Granularity = Literal["day", "week", "month", "year"]
+TimeKind = Literal["date", "duration", "time"]
 
 
 @dataclass(slots=True)
@@ -28,7 +32,8 @@ class Span:
 
 @dataclass(slots=True)
 class Content(Span):
-    """What was said; `segments` lists the pieces when the content is split around its cue."""
+    """What was said; `segments` is always present: empty, or the pieces when the content is split
+    around its cue (“…,” she said. “…”)."""
 
     segments: list[Span] = field(default_factory=list)
 
@@ -57,8 +62,8 @@ class TimeSpan(Span):
     """A time expression: `value` is ISO (2024-11-15, 2022-12, 2024-W46) or an ISO duration (P2Y)."""
 
     value: str | None = None
-    granularity: str | None = None
-    kind: str = "date"
+    granularity: Granularity | None = None
+    kind: TimeKind = "date"
 
 
 @dataclass(slots=True)
@@ -73,13 +78,14 @@ class Attribution:
     confidence: float = 1.0
     to: Source | None = None
     time: TimeSpan | None = None
+    act: Act = "speech"  # speech | thought | intention | evidence
 
 
 @dataclass(slots=True)
 class Entity:
     id: str
     name: str
-    type: str
+    type: EntityType
     mentions: list[Span] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
     key: str | None = None
@@ -213,4 +219,5 @@ def _attribution(data: dict[str, Any]) -> Attribution:
         confidence=data.get("confidence", 1.0),
         to=_source(data.get("to")),
         time=_time(data.get("time")),
+        act=data.get("act", "speech"),
     )

@@ -10,7 +10,8 @@ import pytest
 
 from tests.conftest import needs_shared
 
-FLOORS = {"content_partial": 0.79, "content_exact": 0.55, "source_given_content": 0.905, "end_to_end": 0.725}
+# The floors of issue 10 (hybrid, the default analysis): precision work must not cost PolNeAR these.
+FLOORS = {"content_partial": 0.80, "content_exact": 0.56, "source_given_content": 0.91, "end_to_end": 0.74}
 
 
 @pytest.fixture(scope="module")

@@ -51,3 +51,40 @@ def test_same_input_same_record(analyze, record):
 
 def test_json_round_trip(record):
     assert Article.from_dict(json.loads(record.to_json())).to_dict() == record.to_dict()
+
+
+def test_schema_is_closed_a_field_added_only_in_code_fails(record):
+    for where in ("top", "attribution", "source", "content", "entity", "meta"):
+        data = json.loads(record.to_json())
+        target = {
+            "top": data,
+            "attribution": data["attributions"][0],
+            "source": next(a["source"] for a in data["attributions"] if a["source"]),
+            "content": data["attributions"][0]["content"],
+            "entity": data["entities"][0],
+            "meta": data["meta"],
+        }[where]
+        target["unexpected"] = 1
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(data, SCHEMA)
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [(("entities", 0, "type"), "city"), (("attributions", 0, "act"), "rumour")],
+)
+def test_closed_sets_are_enums(record, path, value):
+    data = json.loads(record.to_json())
+    target = data
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, SCHEMA)
+
+
+def test_every_attribution_has_an_act_and_segments(record):
+    for a in record.to_dict()["attributions"]:
+        assert a["act"] in ("speech", "thought", "intention", "evidence")
+        segments = a["content"]["segments"]  # always present: empty or two or more pieces
+        assert segments == [] or len(segments) >= 2

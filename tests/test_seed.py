@@ -69,3 +69,26 @@ def test_boilerplate_is_set_aside(seed):
     tail = text[article.boilerplate[0].start :]
     assert "©" in tail
     assert not any(a.content.start >= article.boilerplate[0].start for a in article.attributions)
+
+
+def test_every_row_has_an_act(seed):
+    _, article = seed
+    assert article.attributions
+    assert all(a.act in ("speech", "thought", "intention", "evidence") for a in article.attributions)
+
+
+def test_a_belief_is_a_thought(seed):
+    _, article = seed
+    believed = [a for a in article.attributions if a.cue and a.cue.lemma == "believe"]
+    assert believed, "the seed has a reported belief"
+    assert all(a.act == "thought" for a in believed)
+
+
+@pytest.mark.parametrize("lemma", ["say", "tell", "add", "according to"])
+def test_reporting_verbs_are_speech(seed, lemma):
+    _, article = seed
+    rows = [a for a in article.attributions if a.cue and a.cue.lemma == lemma]
+    assert rows, lemma
+    # a document or poll as the source would be evidence; the seed's reports come from people,
+    # governments and outlets
+    assert all(a.act == "speech" for a in rows), [(a.source and a.source.name, a.act) for a in rows]

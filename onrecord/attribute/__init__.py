@@ -11,6 +11,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from onrecord.attribute import model as cue_model
+from onrecord.attribute.acts import assign_acts
 from onrecord.attribute.attach import attach_quotes, overlap
 from onrecord.attribute.cues import match_cue
 from onrecord.attribute.found import Found
@@ -46,7 +47,21 @@ def find_attributions(doc: Doc, *, use_model: bool = True, model: cue_model.CueM
         item.type = classify(item, quotes)
     nest(found, NESTING_CONFIDENCE if model is None else model.nesting)
     found = promote_through_outlets(found)
-    return fold_trailing_according(found)
+    found = fold_trailing_according(found)
+    _drop_phrase_sources(doc, found)
+    assign_acts(doc, found)
+    return found
+
+
+def _drop_phrase_sources(doc: Doc, found: list[Found]) -> None:
+    """A source is a noun phrase: a participial or prepositional phrase ("Writing in a blog post",
+    "After the vote") taken for one is no speaker, so the attribution keeps no source."""
+    for item in found:
+        if item.source is None:
+            continue
+        span = doc.char_span(*item.source, alignment_mode="expand")
+        if span is not None and len(span) and span.root.pos_ in ("VERB", "AUX", "ADP", "SCONJ"):
+            item.source, item.name = None, ""
 
 
 def classify(item: Found, quotes: QuoteIndex) -> str:

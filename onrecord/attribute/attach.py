@@ -14,7 +14,7 @@ from onrecord.attribute.nearby import Nearby, Sentences, doc_text
 from onrecord.attribute.quotes import Quote
 
 MIN_QUOTE_WORDS = 5  # shorter unclaimed quotes are scare quotes or titles, not attributions
-PREVIOUS_SPEAKER_WINDOW = 6000  # characters back to look for whoever a cue-less quote continues
+PREVIOUS_SPEAKER_WINDOW = 600  # characters back to look for whoever a cue-less quote continues (chosen on train)
 
 _DASH_SOURCE = re.compile(r"[ \t]*[―—–]\s*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,4})")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from onrecord.attribute import frames
+from onrecord.attribute import filters, frames
 from onrecord.attribute.found import Found
 from onrecord.attribute.lexicon import cue_frames, frame_precision
 from onrecord.attribute.names import display_name
@@ -36,6 +36,9 @@ def match_cue(doc: Doc, token: Token, quotes: QuoteIndex) -> Found | None:
     if not allowed:
         return None
     match = frames.content_for(doc, token, allowed)
+    reading = ("none", None) if match is None else (match[1], match[0])
+    if filters.not_a_report(doc, token, *reading) is not None:
+        return None
     source = frames.source_range(doc, frames.subject(token), token)
     cue = (token.i, token.i + 1)
     if match is None:
@@ -43,9 +46,9 @@ def match_cue(doc: Doc, token: Token, quotes: QuoteIndex) -> Found | None:
         if "clause" not in allowed:
             return None
         confidence = frame_precision().get((lemma, "clause"), DEFAULT_CONFIDENCE)
-        return found_from_ranges(doc, None, cue, lemma, source, token, confidence)
+        return found_from_ranges(doc, None, cue, lemma, source, token, confidence, frame="none")
     confidence = frame_precision().get((lemma, match[1]), DEFAULT_CONFIDENCE)
-    return found_from_ranges(doc, match[0], cue, lemma, source, token, confidence)
+    return found_from_ranges(doc, match[0], cue, lemma, source, token, confidence, frame=match[1])
 
 
 def chars(doc: Doc, rng: tuple[int, int]) -> tuple[int, int]:
@@ -61,6 +64,7 @@ def found_from_ranges(
     source: tuple[int, int] | None,
     head: Token,
     confidence: float,
+    frame: str = "",
 ) -> Found:
     """A `Found` from token ranges (the parse's coordinates) in character offsets."""
     return Found(
@@ -71,4 +75,5 @@ def found_from_ranges(
         name=display_name(doc, source) if source else "",
         head=head.i,
         confidence=confidence,
+        frame=frame,
     )

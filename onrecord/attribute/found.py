@@ -23,6 +23,8 @@ class Found:
     name: str
     type: str = "indirect"
     confidence: float = 1.0
+    frame: str = ""  # the cue frame read (clause, object, to, xcomp, prep:P, none, as; "" for rule cues)
+    act: str = "speech"  # speech | thought | intention | evidence (onrecord.attribute.acts)
     head: int = -1  # token index of the cue head, for later stages (nesting, relays)
     parent: Found | None = None  # the attribution whose content reports this one
     via: list[tuple[Segment, str]] = field(default_factory=list)  # relays, nearest first

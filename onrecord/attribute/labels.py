@@ -37,6 +37,8 @@ def find_labels(doc: Doc) -> list[Found]:
         in_headline = match.start() < headline and len(match.group(2).split()) >= MIN_HEADLINE_WORDS
         if not in_headline and not _is_speaker(doc, match.start(1), match.end(1), label):
             continue
+        if not in_headline and not _states_something(doc, match.start(2), match.end(2)):
+            continue  # "WELCOME OFFER: 80,000 Points", "Posted: Thursday": a label and a value
         colon = text.index(":", match.end(1))
         found.append(
             Found(
@@ -49,6 +51,12 @@ def find_labels(doc: Doc) -> list[Found]:
             )
         )
     return found
+
+
+def _states_something(doc: Doc, start: int, end: int) -> bool:
+    """What follows a speaker's label is a statement: it has a verb (a value, a date or a name has none)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and any(t.pos_ in ("VERB", "AUX") for t in span)
 
 
 def _is_speaker(doc: Doc, start: int, end: int, label: str) -> bool:

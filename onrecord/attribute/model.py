@@ -24,8 +24,10 @@ from pathlib import Path
 import numpy as np
 from spacy.tokens import Doc, Token
 
-from onrecord.attribute import frames
+from onrecord.attribute import filters, frames
+from onrecord.attribute.acts import act_of, act_table_lemmas
 from onrecord.attribute.cues import DEFAULT_CONFIDENCE, found_from_ranges, match_cue
+from onrecord.attribute.filters import subject_class
 from onrecord.attribute.found import Found
 from onrecord.attribute.lexicon import cue_frames, frame_precision, read_frames
 from onrecord.attribute.quotes import QuoteIndex
@@ -135,12 +137,33 @@ def candidates(doc: Doc, token: Token) -> list[Candidate]:
     return out
 
 
+def verb_class(lemma: str) -> str:
+    """The verb's semantic class: its act where the act table lists it, a reporting verb of the cue
+    table, or other (a verb the tables never saw as a report: mostly narrated actions)."""
+    if lemma in act_table_lemmas():
+        return act_of(lemma, "", None)
+    return "report" if lemma in cue_frames() or lemma in _seed() else "other"
+
+
+def _line_features(ctx: DocContext, token: Token) -> list[str]:
+    """Headings and page furniture: the token's line is short and unpunctuated, or shouted."""
+    text = ctx.doc.text
+    start = text.rfind("\n", 0, token.idx) + 1
+    end = text.find("\n", token.idx)
+    line = text[start : end if end >= 0 else len(text)].strip()
+    words = line.split()
+    short = len(words) <= 12 and not line.endswith((".", "!", "?", '"', "”", "’", ":"))
+    letters = [c for c in line if c.isalpha()]
+    caps = len(letters) >= 6 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+    return [f"line_short={short}", f"line_caps={caps}"]
+
+
 def _subject_features(token: Token) -> list[str]:
     subj = frames.subject(token)
     if subj is None:
-        return ["subj=none"]
+        return ["subj=none", "subj_class=none"]
     own = subj.head.i == token.i
-    feats = [f"subj_own={own}", f"subj_dep={subj.dep_}"]
+    feats = [f"subj_own={own}", f"subj_dep={subj.dep_}", f"subj_class={subject_class(subj)}"]
     if subj.lower_ in _PRONOUNS:
         feats.append(f"subj_pron={subj.lower_}")
     else:
@@ -175,6 +198,11 @@ def token_features(ctx: DocContext, token: Token) -> list[str]:
         if dep == "advmod":
             feats.append(f"advmod={child.lower_}")
     feats += _subject_features(token)
+    feats += _line_features(ctx, token)
+    feats += [
+        f"verb_class={verb_class(lemma)}",
+        f"imperative={filters.is_imperative(token)}",
+    ]
     left = doc[token.i - 1].lower_ if token.i > 0 else "<s>"
     right = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else "</s>"
     feats += [f"left={left}", f"right={right}", f"lem_right={lemma}|{right}"]
@@ -217,6 +245,9 @@ def frame_features(ctx: DocContext, cand: Candidate) -> list[str]:
         f"root_ent={root.ent_type_}",
         f"lem_len={lemma}|{_bucket(end - start)}",
     ]
+    words = [t for t in span if not t.is_punct]
+    if len(words) == 1 and words[0].pos_ == "PRON":
+        feats.append("content_pronoun")
     return feats
 
 
@@ -318,6 +349,8 @@ def choose(model: CueModel, ctx: DocContext, skip: set[int]) -> list[tuple[Candi
         best = max(range(len(group)), key=lambda k: probs[at + k])
         cand, p = group[best], float(probs[at + best])
         at += len(group)
+        if filters.not_a_report(ctx.doc, cand.token, cand.frame, cand.content) is not None:
+            continue
         if cand.frame != NONE:
             if p >= model.threshold:
                 chosen.append((cand, p))
@@ -360,7 +393,9 @@ def match_cues(doc: Doc, quotes: QuoteIndex, model: CueModel) -> list[Found]:
         source = speaker(model, ctx, cand)
         content = boundaries(model, doc, cand)
         cue = (token.i, token.i + 1)
-        found.append(found_from_ranges(doc, content, cue, token.lemma_.lower(), source, token, probability))
+        found.append(
+            found_from_ranges(doc, content, cue, token.lemma_.lower(), source, token, probability, frame=cand.frame)
+        )
         taken.add(token.i)
     found.extend(_nested_by_rule(ctx, quotes, found, taken, model.nesting))
     found.sort(key=lambda f: f.head)

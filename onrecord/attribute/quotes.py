@@ -72,6 +72,11 @@ def find_quotes(text: str) -> list[Quote]:
             while i < len(marks) and marks[i][0] < para_end:
                 s, e, m = marks[i]
                 i += 1
+                if roles[i - 1] == "open" and m in _OPENERS and not _WORD.search(text, first_inner, s):
+                    # “ | “Hi…”: an opener with nothing but table rules or spaces before the next one
+                    # is debris (a table cell's mark); the quotation starts at the second.
+                    open_start, first_inner, mark = s, e, m
+                    continue
                 if roles[i - 1] != "open" or (m == mark and m not in _OPENERS):
                     closer = (s, e)
                     break

@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from onrecord.resolve.lexicon import capitals, fold, organization_names, speaker_key, titles
+from onrecord.resolve.lexicon import (
+    capitals,
+    fold,
+    given_names,
+    organization_names,
+    organization_nouns,
+    speaker_key,
+    titles,
+)
 
 _POSSESSIVE = ("'s", "’s", "'", "’")
 _ORG_LABELS = ("ORG",)
@@ -91,6 +99,7 @@ def _people(doc: Doc, doc_tokens: list[Token]) -> list[Entity]:
     given_surnames = {fold(m[-1].text) for m in mentions if len(m) >= 2}
     mentions = [m for m in mentions if not _is_capital(m, given_surnames)]
     mentions.extend(_titled_names(doc_tokens, {t.i for m in mentions for t in m}))
+    mentions.extend(_given_names(doc_tokens, {t.i for m in mentions for t in m}))
     full = [m for m in mentions if len(m) >= 2]
     surnames = {fold(m[-1].text) for m in full} | {fold(m[0].text) for m in mentions if len(m) == 1}
     mentions.extend(_untagged_surnames(doc_tokens, surnames, mentions))
@@ -159,6 +168,30 @@ def _titled_names(doc_tokens: list[Token], covered: set[int]) -> list[list[Token
         if names:
             found.append(names)
             covered.update(t.i for t in names)
+    return found
+
+
+def _given_names(doc_tokens: list[Token], covered: set[int]) -> list[list[Token]]:
+    """'Olaf Scholz said …' tagged ORG (or nothing) in a short text: two or three capitalised proper
+    nouns opening with a common given name are a person's name, whatever the tagger says."""
+    found = []
+    for token in doc_tokens:
+        if token.i in covered or not token.is_title or token.pos_ != "PROPN" or token.lower_ not in given_names():
+            continue
+        if token.i > 0 and doc_tokens[token.i - 1].pos_ == "PROPN" and doc_tokens[token.i - 1].is_title:
+            continue  # inside a longer name ("Bank of Anna Vell …" or a title run the titles rule took)
+        names = [token]
+        for nxt in doc_tokens[token.i + 1 : token.i + 3]:
+            if nxt.pos_ != "PROPN" or not nxt.is_title or nxt.i in covered:
+                break
+            names.append(nxt)
+        if len(names) < 2 or any(t.lower_ in organization_nouns() for t in names):
+            continue
+        after = doc_tokens[names[-1].i + 1] if names[-1].i + 1 < len(doc_tokens) else None
+        if after is not None and after.pos_ == "PROPN" and after.is_title:
+            continue  # a longer proper name: "John Lewis Partnership"
+        found.append(names)
+        covered.update(t.i for t in names)
     return found
 
 

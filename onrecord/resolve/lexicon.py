@@ -73,3 +73,15 @@ def speaker_key(name: str, kind: str | None) -> str:
     """Stable cross-article identity: kind plus the folded name with variant spellings unified."""
     words = [aliases().get(w, w) for w in fold(name).split()]
     return f"{kind or 'unknown'}:{' '.join(words)}"
+
+
+@lru_cache(maxsize=1)
+def person_nouns() -> frozenset[str]:
+    """Lemmas of common nouns that denote people ("official", "singer", "the celeb")."""
+    return frozenset(_lines("person_nouns.txt"))
+
+
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """Common given names, lower case (several per line in the data file)."""
+    return frozenset(word for line in _lines("given_names.txt") for word in line.split())

@@ -8,22 +8,27 @@ spokesperson").  Whatever stays unlinked is classified from its own words.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from onrecord.attribute.nearby import doc_text
+from onrecord.attribute.quotes import find_quotes
 from onrecord.resolve.entities import Entity, EntityTable
 from onrecord.resolve.lexicon import (
     anonymity,
     fold,
     organization_names,
     organization_nouns,
+    person_nouns,
     role_synonyms,
     speaker_key,
     titles,
 )
 
 RECENT = 40  # earlier speakers considered for 'they' and 'the spokesperson'
+NEIGHBOURHOOD = 3  # paragraphs back (the descriptor's own included) where "the singer" finds her name
 _MALE = {"he", "him", "his", "himself"}
 _FEMALE = {"she", "her", "hers", "herself"}
 _PLURAL = {"they", "them", "their", "themselves"}
@@ -55,6 +60,29 @@ class SpeakerResolver:
         self.table = table
         self.unnamed: list[tuple[int, Speaker]] = []
         self.history: list[tuple[int, Speaker]] = []  # every resolved speaker, in call order
+        text = doc_text(doc)
+        self.quoted = [(q.inner_start, q.inner_end) for q in find_quotes(text)]
+        self.quote_starts = [start for start, _ in self.quoted]
+        self.paragraph_starts = [0, *(i + 1 for i, ch in enumerate(text) if ch == "\n")]
+
+    def in_quote(self, token: int) -> bool:
+        """The token lies inside a quotation (a name there is usually someone the speaker talks about)."""
+        at = self.doc[token].idx
+        i = bisect_right(self.quote_starts, at) - 1
+        return i >= 0 and self.quoted[i][0] <= at < self.quoted[i][1]
+
+    def _addressee(self, token: int) -> bool:
+        """The mention is whom someone spoke to ("she told The Telegraph", "said to reporters"), not
+        who speaks next."""
+        node = self.doc[token]
+        while node.dep_ in ("compound", "flat") and node.head.i != node.i:
+            node = node.head
+        if node.dep_ in ("dobj", "dative") and node.head.lemma_.lower() in ("tell", "inform", "ask", "assure"):
+            return True
+        return node.dep_ == "pobj" and node.head.lower_ == "to" and node.head.head.pos_ == "VERB"
+
+    def paragraph(self, token: int) -> int:
+        return bisect_right(self.paragraph_starts, self.doc[token].idx) - 1
 
     def resolve(self, segment: tuple[int, int] | None, fallback: str = "") -> Speaker | None:
         if segment is None:
@@ -93,15 +121,46 @@ class SpeakerResolver:
         for child in head.children:
             if child.dep_ == "appos" and self.table.at(child.i) is not None:
                 return self.table.at(child.i)  # "its chairman, Tomas Brun"
+        titled = self._titled_name(span, head)
+        if titled is not None:
+            return titled
         lower = head.lower_
         if lower in _MALE | _FEMALE:
             return self._pronoun(head, "female" if lower in _FEMALE else "male")
         if lower in _NEUTER:
             found = self.table.before(head.i, ("organization", "place"), limit=1)
             return found[0] if found else None
-        if head.pos_ == "NOUN":
-            return self._role_nominal(span, head)
+        if head.pos_ == "NOUN" or (head.pos_ == "PROPN" and _definite(head)):
+            return self._role_nominal(span, head) or self._named_nearby(span, head)
         return None
+
+    def _titled_name(self, span: Span, head: Token) -> Entity | None:
+        """'Ruritanian Ambassador to the United States Anna Vell': a title whose phrase ends in a
+        person's name is that person (the name is often parsed inside the title's modifiers)."""
+        if head.lemma_.lower() not in titles() and head.lower_ not in titles():
+            return None
+        last = self.table.at(span[-1].i)
+        if last is not None and last.type == "person" and span[-1].i > head.i:
+            return last
+        return None
+
+    def _named_nearby(self, span: Span, head: Token) -> Entity | None:
+        """'the singer said', 'the celeb also admitted', 'the Director noted': a definite person
+        noun names the person the same or the previous paragraphs name, when exactly one person is
+        named there outside quotations (with two, the reader cannot tell either)."""
+        noun = head.lemma_.lower()
+        if noun not in person_nouns() and noun not in titles():
+            return None
+        if not _definite(head) or any(_distinguishes(t) for t in head.lefts):
+            return None  # "the German official", "the other candidate": a description of someone else
+        first = self.paragraph(head.i) - (NEIGHBOURHOOD - 1)
+        people: list[Entity] = []
+        for start, entity in reversed(self.table.order[: bisect_right(self.table.starts, head.i - 1)]):
+            if self.paragraph(start) < first:
+                break
+            if entity.type == "person" and not self.in_quote(start) and entity not in people:
+                people.append(entity)
+        return people[0] if len(people) == 1 else None
 
     def _plural_antecedent(self, token: int) -> Speaker | None:
         """'they added': the latest plural unnamed speaker or organisation resolved before."""
@@ -114,8 +173,19 @@ class SpeakerResolver:
         return None
 
     def _pronoun(self, pronoun: Token, gender: str) -> Entity | None:
-        """The most recent person of compatible gender, preferring the subject of earlier clauses."""
-        for person in self.table.before(pronoun.i, ("person",)):
+        """The most recent person of compatible gender named outside quotations (a name inside a
+        quote is mostly someone the speaker talks about), else the most recent one at all."""
+        people = self.table.before(pronoun.i, ("person",), limit=8)
+
+        def last_outside(person: Entity) -> int:
+            return max((s for s, _ in person.mentions if s < pronoun.i and not self.in_quote(s)), default=-1)
+
+        outside = sorted(
+            (p for p in people if last_outside(p) >= 0 and not self._addressee(last_outside(p))),
+            key=last_outside,
+            reverse=True,
+        )
+        for person in outside or people:
             if person.gender not in (None, gender):
                 continue
             person.gender = gender
@@ -203,6 +273,24 @@ class SpeakerResolver:
             if position < head.i and speaker.head in same:
                 return speaker
         return None
+
+
+_OTHER = frozenset(["other", "another", "second", "fellow", "rival", "opposing", "different"])
+
+
+def _distinguishes(modifier: Token) -> bool:
+    """A modifier that tells this person apart from the one named: a nationality or affiliation
+    ("the German official"), a compound noun ("the union leader"), or "other"/"fellow"; "the former
+    mayor" and "the new director" still describe the person just named."""
+    if modifier.dep_ == "compound":
+        return modifier.pos_ != "PROPN"
+    if modifier.dep_ == "amod":
+        return modifier.lower_ in _OTHER or modifier.text[:1].isupper()
+    return False
+
+
+def _definite(head: Token) -> bool:
+    return any(t.dep_ == "det" and t.lower_ in ("the", "this", "that") for t in head.children)
 
 
 def _proper_kind(span: Span, head: Token) -> str:

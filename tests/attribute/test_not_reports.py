@@ -1,0 +1,79 @@
+"""Rows only where the text presents content as someone's report, belief, intention or finding:
+advice to the reader, questions, hedging about things and narrated votes are no attributions, while
+the statements around them still are."""
+
+from __future__ import annotations
+
+import pytest
+
+from onrecord.attribute.filters import is_imperative, is_question
+from tests.conftest import ARTICLES
+
+
+@pytest.fixture(scope="module")
+def howto(analyze):
+    return analyze((ARTICLES / "garden-howto.txt").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def council(analyze):
+    return analyze((ARTICLES / "council-roundup.txt").read_text(encoding="utf-8"))
+
+
+def rows(article):
+    return [(a.cue and a.cue.text, a.source and a.source.name, a.content.text) for a in article.attributions]
+
+
+def test_advice_to_the_reader_gives_no_rows(howto):
+    # imperatives, "you will want to", a question, hedging about canes and a bed: none is a report
+    assert howto.attributions == [], rows(howto)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "would pay for a new sea wall",
+        "This is the vote we have waited for",
+        "the levy would drive fishing boats away",
+        "most residents support the wall",
+    ],
+)
+def test_the_statements_of_a_news_report_stay(council, words):
+    assert any(words in a.content.text for a in council.attributions), rows(council)
+
+
+def test_hedging_about_a_thing_is_no_report(council):
+    assert not any("two years to build" in a.content.text for a in council.attributions), rows(council)
+
+
+def test_imperative_and_question_detection(nlp):
+    doc = nlp("Note that the bridge is closed. The mayor noted that the bridge is closed. Is it closed?")
+    note, noted = doc[0], next(t for t in doc if t.text == "noted")
+    assert is_imperative(note) and not is_imperative(noted)
+    assert is_question(doc[-2]) and not is_question(noted)
+
+
+def test_a_topic_is_no_content(council):
+    assert not any(a.content.text.strip(" .") == "her childhood by the harbour" for a in council.attributions)
+    assert not any(a.content.text.startswith("her childhood") for a in council.attributions), rows(council)
+
+
+def test_labels_with_a_value_and_no_statement_are_furniture(analyze):
+    text = (
+        "Harbour festival returns\n\n"
+        "WELCOME OFFER: 80,000 Points\n\n"
+        "Posted: Thursday, April 21, 2022\n\n"
+        "The festival opens on Friday with a parade along the quay.\n\n"
+        "MAYOR BRANDT: We expect twenty thousand visitors this year.\n"
+    )
+    article = analyze(text)
+    contents = [a.content.text for a in article.attributions]
+    assert contents and all("twenty thousand visitors" in c for c in contents), contents
+
+
+def test_a_table_cell_mark_before_a_quote_is_debris():
+    from onrecord.attribute.quotes import find_quotes
+
+    text = "| Spring | “ | “Oh, a gift for me? You are far too kind to me, really.” |"
+    (quote,) = find_quotes(text)
+    assert text[quote.inner_start : quote.inner_end].startswith("Oh, a gift")
