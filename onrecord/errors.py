@@ -84,6 +84,7 @@ class Errors(metaclass=_WithCodes):
     E095 = "cannot serve on {host} port {port}: {reason}"
     E096 = "interrupted"
     E097 = "terminated (SIGTERM)"
+    E098 = "--act takes {choices}, comma-separated; got {value!r}"
 
     # --- corpus store (E120–E169)
     E120 = "{path}: is a folder, not a database file"

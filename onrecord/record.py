@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, fields
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 SCHEMA = "onrecord.article/1"
 
 AttributionType = Literal["direct", "indirect", "mixed"]
 SourceKind = Literal["person", "organization", "unnamed"]
 Act = Literal["speech", "thought", "intention", "evidence"]  # what the source did
+ACTS: tuple[str, ...] = get_args(Act)  # in display order; every front end filters and shows these
 EntityType = Literal["person", "organization", "place"]
 Granularity = Literal["day", "week", "month", "year"]
 TimeKind = Literal["date", "duration", "time"]

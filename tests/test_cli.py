@@ -68,6 +68,28 @@ def test_text_format_shows_speakers():
     assert "Lorren" in result.stdout and "speaker" in result.stdout
 
 
+ACTS_ARTICLE = (
+    "The mayor said the bridge would reopen in May.\n"
+    "Residents believe the repairs will take longer.\n"
+    "The council plans to borrow money for the work.\n"
+    "A survey of shop owners found that sales had fallen by a third.\n"
+)
+
+
+def test_act_filter_keeps_only_those_acts_and_the_text_table_shows_them():
+    whole = json.loads(run("analyze", "-", stdin=ACTS_ARTICLE.encode()).stdout)
+    acts = {a["act"] for a in whole["attributions"]}
+    assert {"speech", "thought"} <= acts
+    result = run("analyze", "-", "--act", "thought, intention", stdin=ACTS_ARTICLE.encode())
+    assert result.exit_code == 0, result.stderr
+    kept = json.loads(result.stdout)["attributions"]
+    assert kept and {a["act"] for a in kept} <= {"thought", "intention"}
+    assert len(kept) == sum(a["act"] in ("thought", "intention") for a in whole["attributions"])
+    table = run("analyze", "-", "--format", "text", stdin=ACTS_ARTICLE.encode()).stdout
+    assert table.splitlines()[1].split()[:3] == ["speaker", "type", "act"] and "thought" in table
+    assert_clean_failure(run("analyze", "-", "--act", "gossip", stdin=b"x"), "E098")
+
+
 def test_stdin_input():
     result = run("analyze", "-", "--format", "jsonl", stdin="“Enough,” the judge said.".encode())
     assert result.exit_code == 0, result.stderr

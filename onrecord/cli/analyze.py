@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Iterator
@@ -11,13 +12,16 @@ import click
 
 from onrecord.cli.common import (
     EXIT_INPUT,
+    act_option,
     analysis_options,
     check_date,
     fail,
     handle_errors,
+    parse_acts,
     progress,
     settings_from,
 )
+from onrecord.record import Article
 
 
 @click.command()
@@ -31,6 +35,7 @@ from onrecord.cli.common import (
     default=None,
     help="json (one article; an array for several), jsonl (one line per article), text (a table).",
 )
+@act_option
 @analysis_options
 @handle_errors
 def analyze(
@@ -38,6 +43,7 @@ def analyze(
     published: str | None,
     publisher: str | None,
     fmt: str | None,
+    act: str | None,
     model: str | None,
     no_model: bool,
 ) -> None:
@@ -49,6 +55,7 @@ def analyze(
     from onrecord.pipeline import analyze_many
 
     published = check_date(published)
+    acts = parse_acts(act)
     settings = settings_from(model=model, no_model=no_model)
     entries = list(iter_documents(paths, settings))
     documents = [e for e in entries if isinstance(e, Document)]
@@ -60,9 +67,17 @@ def analyze(
         records = analyze_many(
             progress(documents, "analyze"), published=published, publisher=publisher, settings=settings
         )
+        if acts:
+            records = (only_acts(record, acts) for record in records)
         _write(fmt, ((doc.name, rec) for doc, rec in zip(documents, records, strict=True)), several=len(entries) > 1)
     if failures:
         sys.exit(EXIT_INPUT)
+
+
+def only_acts(article: Article, acts: tuple[str, ...]) -> Article:
+    """The record with only the attributions whose act is one of `acts` (ids and `parent` links keep
+    naming the attributions of the full record)."""
+    return dataclasses.replace(article, attributions=[a for a in article.attributions if a.act in acts])
 
 
 def _write(fmt: str, named: Iterator[tuple[str, Any]], several: bool) -> None:

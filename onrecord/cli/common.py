@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
-from onrecord.errors import Errors, OnrecordError, Terminated
+from onrecord.errors import Errors, OnrecordError, OptionError, Terminated
 from onrecord.settings import MODEL_ENV, NO_MODEL_ENV, Settings, iso_date
 
 __all__ = [
@@ -87,6 +87,25 @@ def format_option(choices: Sequence[str], default: str | None, help: str) -> Cal
         default=default,
         show_default=default is not None,
         help=help,
+    )
+
+
+def parse_acts(value: str | None) -> tuple[str, ...] | None:
+    """`--act speech,thought` → ("speech", "thought"); None when not given; OptionError on an unknown act."""
+    if value is None:
+        return None
+    from onrecord.record import ACTS
+
+    wanted = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
+    if not wanted or any(act not in ACTS for act in wanted):
+        raise OptionError(Errors.E098.format(choices="|".join(ACTS), value=value))
+    return wanted
+
+
+def act_option(func: F) -> F:
+    """`--act A[,B]` (parameter `act`): only attributions whose source did one of these."""
+    return click.option("--act", "act", help="Only these acts, comma-separated: speech, thought, intention, evidence.")(
+        func
     )
 
 

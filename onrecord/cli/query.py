@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from onrecord.cli.common import handle_errors
+from onrecord.cli.common import act_option, handle_errors, parse_acts
 from onrecord.errors import OptionError
 from onrecord.settings import iso_date
 
@@ -101,6 +101,7 @@ def speakers(
 @click.option("--anonymous", is_flag=True, help="Only anonymous sources.")
 @click.option("--via", help="Only statements relayed through this outlet (e.g. Reuters).")
 @click.option("--publisher", help="Only articles from this publisher.")
+@act_option
 @click.option("--limit", type=int, default=50, show_default=True, help="Rows to show (0: all).")
 @FORMAT
 @handle_errors
@@ -113,10 +114,11 @@ def quotes(
     anonymous: bool,
     via: str | None,
     publisher: str | None,
+    act: str | None,
     limit: int,
     fmt: str,
 ) -> None:
-    """Who said what: attributions with speaker, cue, content and relay."""
+    """Who said what: attributions with speaker, act, cue, content and relay."""
     from onrecord.store.db import Store
     from onrecord.store.queries import Filters, quotes, render
 
@@ -128,6 +130,7 @@ def quotes(
         anonymous=anonymous,
         via=via,
         publisher=publisher,
+        acts=parse_acts(act),
         limit=limit,
     )
     with Store.open(db, read_only=True) as store:

@@ -117,6 +117,12 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration(
+        3,
+        "attributions.act: what the source did (speech, thought, intention, evidence)",
+        # Rows stored before this migration keep NULL: their records predate `act`.
+        "ALTER TABLE attributions ADD COLUMN act VARCHAR;",
+    ),
 ]
 
 BOOTSTRAP = """

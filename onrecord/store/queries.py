@@ -56,6 +56,7 @@ class Filters:
     search: str | None = None
     anonymous: bool = False
     via: str | None = None
+    acts: tuple[str, ...] | None = None  # what the source did: any of these
     limit: int | None = None
 
     def __post_init__(self) -> None:
@@ -89,6 +90,9 @@ class Filters:
         if self.via:
             clauses.append("EXISTS (SELECT 1 FROM unnest(a.via) AS t(v) WHERE contains(lower(t.v), lower(?)))")
             params.append(self.via)
+        if self.acts:
+            clauses.append(f"a.act IN ({', '.join('?' for _ in self.acts)})")
+            params.extend(self.acts)
         return " AND ".join(clauses), params
 
     def limit_sql(self) -> str:
@@ -125,6 +129,10 @@ def stats(store: Store) -> dict[str, Any]:
     values["schema_version"] = store.version()
     for row in store.rows("SELECT type, count(*) AS n FROM attributions GROUP BY type ORDER BY type"):
         values[f"attributions_{row['type']}"] = row["n"]
+    for row in store.rows(
+        "SELECT act, count(*) AS n FROM attributions WHERE act IS NOT NULL GROUP BY act ORDER BY act"
+    ):
+        values[f"act_{row['act']}"] = row["n"]
     return {k: _plain(v) for k, v in values.items()}
 
 
@@ -160,7 +168,7 @@ def quotes(store: Store, f: Filters) -> Table:
     where, params = f.where()
     sql = f"""
         SELECT ar.published_date AS published, ar.publisher, ar.name AS article, a.id,
-               a.source_name AS speaker, a.source_key AS key, a.type, a.cue_text AS cue,
+               a.source_name AS speaker, a.source_key AS key, a.type, a.act, a.cue_text AS cue,
                a.content_text AS content, array_to_string(a.via, '; ') AS via,
                a.source_anonymous AS anonymous
         FROM attributions a
@@ -294,7 +302,7 @@ def quote_rows(store: Store, where: str, params: list[Any], limit: int, offset: 
         store,
         f"""
         SELECT ar.hash AS article, ar.name, ar.title, ar.publisher, ar.published_date AS published,
-               ar.url, a.id, a.type, a.source_name AS speaker, a.source_key AS key,
+               ar.url, a.id, a.type, a.act, a.source_name AS speaker, a.source_key AS key,
                a.source_anonymous AS anonymous, a.cue_text AS cue, a.content_text AS content,
                a.via, a.parent, count(*) OVER () AS total
         FROM attributions a

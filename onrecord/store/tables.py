@@ -82,6 +82,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("time_granularity", "VARCHAR"),
         ("time_start", "INTEGER"),
         ("time_end", "INTEGER"),
+        ("act", "VARCHAR"),
     ],
     "repairs": [
         ("article", "VARCHAR"),

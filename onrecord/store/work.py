@@ -229,6 +229,7 @@ def _attribution_row(hash_: str, a: dict[str, Any]) -> Row:
         "time_granularity": time.get("granularity"),
         "time_start": time.get("start"),
         "time_end": time.get("end"),
+        "act": a.get("act"),
     }
 
 

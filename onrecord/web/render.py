@@ -105,6 +105,7 @@ def attribution_details(record: dict[str, Any], people: list[Speaker]) -> dict[s
         details[a["id"]] = {
             "id": a["id"],
             "type": a.get("type"),
+            "act": a.get("act"),
             "speaker": speaker_name(source),
             "mention": (source or {}).get("mention") and source["mention"]["text"],
             "kind": kind_label(source),

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from onrecord.store import migrations
 from onrecord.store.db import Store
 from onrecord.store.ingest import ingest
 from onrecord.store.tables import TABLES
@@ -46,7 +47,7 @@ def test_stats_counts(db, docs):
         assert stats["speakers"] == keys
     assert stats["publishers"] == 3
     assert stats["first_published"] == min(d["published"] for d in docs)
-    assert stats["schema_version"] == 1
+    assert stats["schema_version"] == migrations.latest()
     assert "articles" in query(db, "stats")
 
 
@@ -110,3 +111,30 @@ def test_export_writes_every_table_and_loads_back(db, tmp_path):
     assert loaded.returncode == 0, loaded.stderr
     assert json.loads(loaded.stdout)["loaded"] == 30
     assert all_tables(copy) == all_tables(db)
+
+
+def test_quotes_by_act_and_stats_per_act(db):
+    every = rows(db, "quotes", "--limit", "0")
+    assert every and all(r["act"] in ("speech", "thought", "intention", "evidence") for r in every)
+    speech = rows(db, "quotes", "--act", "speech", "--limit", "0")
+    assert speech and all(r["act"] == "speech" for r in speech)
+    others = rows(db, "quotes", "--act", "thought,intention,evidence", "--limit", "0")
+    assert len(speech) + len(others) == len(every)
+    stats = json.loads(query(db, "stats", "--format", "json"))
+    assert sum(v for k, v in stats.items() if k.startswith("act_")) == stats["attributions"]
+    assert stats["act_speech"] == len(speech)
+    bad = onrecord("query", "quotes", "--db", str(db), "--act", "rumour")
+    assert bad.returncode == 2 and "[E098]" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_store_from_before_act_is_upgraded_with_act_unknown(tmp_path, monkeypatch):
+    db = tmp_path / "v1.db"
+    first = [m for m in migrations.MIGRATIONS if m.version == 1]
+    monkeypatch.setattr(migrations, "MIGRATIONS", first)
+    with Store.open(db) as store:
+        store.con.execute("INSERT INTO articles (hash, name, text, record) VALUES ('h', 'old', 'x', '{}')")
+        store.con.execute("INSERT INTO attributions (article, id, type) VALUES ('h', 'a1', 'direct')")
+    monkeypatch.undo()
+    with Store.open(db) as store:
+        assert store.version() == migrations.latest()
+        assert store.con.execute("SELECT act FROM attributions WHERE article = 'h'").fetchall() == [(None,)]

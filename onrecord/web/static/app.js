@@ -88,6 +88,7 @@
       if (d.mention && d.mention !== d.speaker) row("as written", d.mention);
       row("kind", d.kind + (d.affiliation ? " · " + d.affiliation : ""));
       row("type", d.type + (d.cue ? " · cue “" + d.cue + "”" : ""));
+      row("act", d.act);
       row("to", d.to);
       row("when", d.time);
       row("via", d.via.length ? d.via.join(" → ") : "—");
