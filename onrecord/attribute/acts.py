@@ -9,8 +9,8 @@ from spacy.tokens import Doc
 
 from onrecord.attribute.found import Found
 from onrecord.attribute.lexicon import _lines
+from onrecord.record import ACTS  # the one list of acts, beside the record's Act
 
-ACTS = ("speech", "thought", "intention", "evidence")
 DEFAULT = "speech"  # quotations, labels, "according to", "in a statement" and every unlisted verb
 
 

@@ -22,9 +22,10 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 
 from onrecord.errors import Errors, InputError
+from onrecord.inputs import ARTICLE_SUFFIXES
 from onrecord.settings import Settings
 
-UPLOAD_SUFFIXES = (".txt", ".html", ".htm")
+UPLOAD_SUFFIXES = ARTICLE_SUFFIXES  # a page upload is one article file, as on the command line
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
