@@ -74,6 +74,7 @@ class Errors(metaclass=_WithCodes):
     E076 = "cannot write the predictions to {path}: {reason}"
     E077 = "no readable articles to benchmark"
     E078 = "--config {path} is not a file"
+    E079 = "training configuration {path}: {reason}"
 
     # --- settings and options (E090–E119)
     E090 = "{what} must be a date as YYYY-MM-DD, got {value!r}"

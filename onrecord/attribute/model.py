@@ -9,7 +9,7 @@ of a verb becomes an attribution when its probability reaches the trained thresh
 probability is the attribution's confidence.
 
 Everything after the cue decision (quotation attachment, relays, nesting) stays with the rules.  The
-weights come from `onrecord train` (`onrecord.attribute.train`) and ship as `data/model.npz`.
+weights come from `onrecord train` (`onrecord.eval.train`) and ship as `data/model.npz`.
 """
 
 from __future__ import annotations

@@ -89,7 +89,7 @@ def train(data_dir: str, out_dir: str, config_path: str | None, cache: str | Non
     copied to onrecord/attribute/data/."""
     from functools import partial
 
-    from onrecord.attribute import train as training
+    from onrecord.eval import train as training
 
     settings = settings_from(model=model)
     if config_path and not Path(config_path).is_file():

@@ -46,10 +46,6 @@ __all__ = [
     "score",
 ]
 
-# TRANSITION: attribute/train.py still imports the private name; it moves to eval/train.py and imports
-# `trim` from onrecord.eval.brat at the merge, then this line goes.
-_trim = trim
-
 CONTENT_METRICS = ("content_exact", "content_partial", "content_any_overlap")
 METRICS = (
     *CONTENT_METRICS,

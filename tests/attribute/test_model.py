@@ -124,7 +124,7 @@ def test_train_end_to_end_and_load(trained, nlp):
 
 
 def test_training_is_reproducible(trained, tmp_path):
-    from onrecord.attribute import train
+    from onrecord.eval import train
 
     meta = train.train(MINI, tmp_path, spacy_model=Settings().model, log=lambda _: None)
     again = cue_model.CueModel.load(tmp_path / "model.npz")

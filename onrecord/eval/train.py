@@ -1,6 +1,6 @@
-"""Training the cue model on a brat corpus (`onrecord train`, `scripts/train_model.py`).
+"""Training the cue model on a brat corpus (`onrecord train`).
 
-Steps: read the corpus (`onrecord.eval.score.load_gold`), repair and parse every article as the
+Steps: read the corpus (`onrecord.eval.brat.load_gold`), repair and parse every article as the
 pipeline does, turn every verb reading into a labelled example, fit a logistic regression, and choose
 the thresholds by cross-validation inside the training corpus: each fold's articles are run through
 the whole attribution step with a model that never saw them, and scored with the project's scorer.
@@ -30,10 +30,10 @@ from onrecord.attribute import model as cue_model
 from onrecord.attribute.model import Candidate, CueModel, DocContext, Linear
 from onrecord.attribute.quotes import QuoteIndex, find_quotes
 from onrecord.attribute.relays import NESTING_CONFIDENCE
-from onrecord.eval.score import GoldArticle, _trim, load_gold
+from onrecord.eval.brat import GoldArticle, load_gold, trim
 from onrecord.repair import Repaired, repair
 
-CONFIG = Path(__file__).parent / "data" / "model.toml"
+CONFIG = Path(cue_model.__file__).parent / "data" / "model.toml"  # beside the weights it trains
 OBJECTIVE = {"content_partial": 1.0, "end_to_end": 1.0, "content_exact": 0.5, "source_given_content": 0.5}
 REPORTED = ("content_partial", "content_exact", "source_given_content", "end_to_end")
 
@@ -55,7 +55,7 @@ class Config:
 
     @classmethod
     def read(cls, path: Path | None = None) -> Config:
-        from onrecord.errors import OptionError
+        from onrecord.errors import Errors, OptionError
 
         path = path or CONFIG
         if not path.exists():
@@ -64,7 +64,7 @@ class Config:
             values = tomllib.loads(path.read_text(encoding="utf-8"))
             return cls(**values.get("train", values))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, TypeError) as exc:
-            raise OptionError(f"training configuration {path}: {exc}") from None
+            raise OptionError(Errors.E079.format(path=path, reason=exc)) from None
 
 
 @dataclass(slots=True)
@@ -162,12 +162,12 @@ def _bound_examples(item: Parsed, reading: Candidate, event) -> tuple[list[list[
     """Content cuts of a right reading, labelled by whether they match the gold content exactly."""
     text, doc = item.gold.text, item.doc
     to_input = item.repaired.offsets.span_to_input
-    gold = _trim(text, event.content[0][0], event.content[-1][1])
+    gold = trim(text, event.content[0][0], event.content[-1][1])
     rows, labels = [], []
     for rng, feats in cue_model.content_variants(doc, reading):
         span = doc[rng[0] : rng[1]]
         rows.append(feats)
-        labels.append(int(_trim(text, *to_input(span.start_char, span.end_char)) == gold))
+        labels.append(int(trim(text, *to_input(span.start_char, span.end_char)) == gold))
     return rows, labels
 
 
@@ -325,18 +325,7 @@ def train(
         for i in range(k, len(parsed), folds):
             fold_models[i] = model
         log(f"fold {k + 1}/{folds} fitted ({time.perf_counter() - started:.0f} s)")
-    # The threshold first (nesting as the rules do it), then how confident an outer report must be to
-    # take the reports inside its content as nested ones.
-    best_setting, best_result = None, None
-    for stage in ("threshold", "nesting"):
-        if stage == "threshold":
-            settings = [(t, NESTING_CONFIDENCE) for t in config.thresholds]
-        else:
-            settings = [(best_setting[0], n) for n in config.nestings if n >= best_setting[0]]
-        for setting, m in zip(settings, run_scored(parsed, fold_models, settings), strict=True):
-            log(f"  threshold {setting[0]:.2f} nesting {setting[1]:.2f}: " + _scores(m))
-            if best_result is None or objective(m, config.objective) > objective(best_result, config.objective):
-                best_setting, best_result = setting, m
+    best_setting, best_result = choose_thresholds(parsed, fold_models, config, log)
     model = fit(data, config)
     model.threshold, model.nesting = best_setting
     model.meta.update(
@@ -358,6 +347,25 @@ def train(
         f"{model.nesting}, cross-validated {_scores(best_result)} ({elapsed:.0f} s)"
     )
     return model.meta
+
+
+def choose_thresholds(
+    parsed: list[Parsed], fold_models: list[CueModel | None], config: Config, log: Callable[[str], None]
+) -> tuple[tuple[float, float], dict[str, Any]]:
+    """The cross-validated best (threshold, nesting) and its scores: the threshold first (nesting as the
+    rules do it), then how confident an outer report must be to take the reports inside its content as
+    nested ones."""
+    best_setting, best_result = None, None
+    for stage in ("threshold", "nesting"):
+        if stage == "threshold":
+            settings = [(t, NESTING_CONFIDENCE) for t in config.thresholds]
+        else:
+            settings = [(best_setting[0], n) for n in config.nestings if n >= best_setting[0]]
+        for setting, m in zip(settings, run_scored(parsed, fold_models, settings), strict=True):
+            log(f"  threshold {setting[0]:.2f} nesting {setting[1]:.2f}: " + _scores(m))
+            if best_result is None or objective(m, config.objective) > objective(best_result, config.objective):
+                best_setting, best_result = setting, m
+    return best_setting, best_result
 
 
 def _scores(metrics: dict[str, Any]) -> str:
