@@ -1,0 +1,65 @@
+"""The identity pass against a store: read the stored rows, resolve (onrecord/corpus/identities.py), write
+the identity tables in one transaction — or, for a read-only query with an aliases file, lay the result
+over the stored tables for this connection only (nothing written)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from onrecord.corpus.identities import Alias, Result, resolve
+from onrecord.store.db import Store
+from onrecord.store.queries import alias_rows, identity_inputs
+
+IDENTITY_TABLES = ("identities", "identity_members", "identity_variants")
+
+
+def stored_aliases(store: Store) -> list[Alias]:
+    return [Alias(r["action"], r["key"], r["value"] or "") for r in alias_rows(store)]
+
+
+def compute(store: Store, extra: Iterable[Alias] = ()) -> Result:
+    """The identities of every stored article, the stored corrections and then `extra` applied."""
+    found = identity_inputs(store)
+    return resolve(found["mentions"], found["entities"], found["articles"], [*stored_aliases(store), *extra])
+
+
+def _tables(result: Result) -> dict[str, list[dict]]:
+    return {"identities": result.identities, "identity_members": result.members, "identity_variants": result.variants}
+
+
+def refresh(store: Store) -> float:
+    """Recompute and store the identity tables; return the seconds it took."""
+    started = time.perf_counter()
+    store.replace_rows(_tables(compute(store)))
+    return time.perf_counter() - started
+
+
+def replace_aliases(store: Store, aliases: list[Alias], by: str) -> None:
+    """Make `aliases` the stored corrections (an aliases file given to ingest), checked before storing."""
+    from onrecord.store.db import now
+
+    found = identity_inputs(store)
+    resolve(found["mentions"], found["entities"], found["articles"], aliases)  # raises on an unknown key
+    at = now()
+    rows = [
+        {"n": n, "action": a.action, "key": a.key, "value": a.value, "author": by, "added_at": at}
+        for n, a in enumerate(aliases, 1)
+    ]
+    store.replace_rows({"identity_aliases": rows})
+
+
+def overlay(store: Store, aliases: Iterable[Alias]) -> None:
+    """For this connection only: the identity tables as they are with `aliases` applied after the stored
+    corrections (a registered relation shadows the stored table of the same name)."""
+    import pyarrow as pa
+
+    from onrecord.store.db import column_values
+    from onrecord.store.tables import arrow_schema
+
+    for table, rows in _tables(compute(store, aliases)).items():
+        schema = arrow_schema(table)
+        values = column_values(table, rows)
+        store.con.register(
+            table, pa.Table.from_arrays([pa.array(values[f.name], type=f.type) for f in schema], schema=schema)
+        )
