@@ -39,12 +39,11 @@ def reading(db: str, aliases: str | None) -> Iterator[Any]:
     """The store opened read-only, with an aliases file's corrections laid over its identities."""
     from onrecord.corpus.identities import read_aliases
     from onrecord.store.db import Store
-    from onrecord.store.identity import overlay
+    from onrecord.store.identity import current
 
     corrections = read_aliases(aliases) if aliases else []
     with Store.open(db, read_only=True) as store:
-        if corrections:
-            overlay(store, corrections)
+        current(store, corrections)
         yield store
 
 

@@ -101,6 +101,7 @@ class Member:
     identity: str = ""
     rule: str = "same name"
     auto: str = ""  # the identity before users' corrections
+    auto_rule: str = ""
 
     @property
     def n(self) -> int:
@@ -315,9 +316,10 @@ def apply_aliases(members: list[Member], aliases: Iterable[Alias], evidence: Evi
                     m.identity, m.rule = alias.value, "merged by user"
         elif alias.action == "split":
             for m in members:
-                if m.key == alias.key or m.auto == alias.key:
-                    m.identity = alias.key if m.auto == alias.key else _own(m, evidence)
-                    m.rule = "split by user"
+                if m.auto == alias.key:
+                    m.identity, m.rule = m.auto, m.auto_rule  # back to what the pass gave it
+                elif m.key == alias.key:
+                    m.identity, m.rule = _own(m, evidence), "split by user"
         else:
             renamed[_identity_of(members, alias.key)] = alias.value
     return renamed
@@ -355,7 +357,7 @@ def resolve(
     context = Context({a["hash"]: (a.get("publisher"), a.get("published_date")) for a in articles})
     _identify(named, evidence, context)
     for member in members:
-        member.auto = member.identity
+        member.auto, member.auto_rule = member.identity, member.rule
     renamed = apply_aliases(members, aliases, evidence)
     return _tables(members, evidence, renamed)
 

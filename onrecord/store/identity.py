@@ -63,3 +63,19 @@ def overlay(store: Store, aliases: Iterable[Alias]) -> None:
         store.con.register(
             table, pa.Table.from_arrays([pa.array(values[f.name], type=f.type) for f in schema], schema=schema)
         )
+
+
+STALE = """
+    SELECT (SELECT count(*) FROM (SELECT DISTINCT article, source_key FROM attributions
+                                  WHERE source_key IS NOT NULL))
+           <> (SELECT count(*) FROM identity_members) AS stale
+"""
+
+
+def current(store: Store, aliases: Iterable[Alias] = ()) -> None:
+    """Make the identity tables this connection reads match the stored articles: a store whose pass did
+    not run (an ingest stopped before its end, rows written by other means) gets them computed for this
+    connection; an aliases file's corrections are laid over the stored ones."""
+    aliases = list(aliases)
+    if aliases or store.value(STALE):
+        overlay(store, aliases)

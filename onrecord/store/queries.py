@@ -276,6 +276,10 @@ SPEAKER_HEAD = f"""
     WHERE i.id = ?
     GROUP BY i.id
 """
+IDENTITY_OF = """
+    SELECT coalesce((SELECT id FROM identities WHERE id = ?),
+                    (SELECT min(identity) FROM identity_members WHERE key = ?))
+"""
 SPEAKER_MONTHS = f"""
     SELECT strftime(ar.published_date, '%Y-%m') AS month, count(*) AS n
     FROM attributions a JOIN articles ar ON ar.hash = a.article {IDENTITY_JOIN}
@@ -294,7 +298,9 @@ SPEAKER_VARIANTS = """
 
 
 def speaker_profile(store: Store, key: str, *, limit: int = 500) -> dict[str, Any] | None:
-    """One speaker: totals, sourcing mix, names written, quotes per month and per publisher, quotes."""
+    """One speaker (an identity, or the identity a variant key belongs to): totals, sourcing mix, names
+    written, its variants, quotes per month and per publisher, quotes."""
+    key = store.value(IDENTITY_OF, [key, key]) or key
     head = records(store, SPEAKER_HEAD, [key])
     if not head:
         return None

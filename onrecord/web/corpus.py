@@ -71,6 +71,9 @@ class Corpus:
             except StoreError as exc:
                 raise unavailable(exc) from None
             try:
+                from onrecord.store.identity import current
+
+                current(store)
                 yield store
             except CorpusUnavailable:
                 raise
