@@ -454,27 +454,26 @@ def article_record(store: Store, article_hash: str) -> dict[str, Any] | None:
 # -------------------------------------------------------------------------------------------------
 # the corpus identity pass's inputs (onrecord/corpus/identities.py; sorted, so the pass is deterministic)
 
+# DuckDB and Spark SQL alike (the Spark job's second stage runs the same statements over its tables)
 IDENTITY_MENTIONS = """
     SELECT article, source_key AS key, source_name AS name, source_kind AS kind,
            bool_or(coalesce(source_anonymous, FALSE)) AS anonymous, count(*) AS n
     FROM attributions WHERE source_key IS NOT NULL
-    GROUP BY ALL ORDER BY article, key, name NULLS FIRST, kind NULLS FIRST
+    GROUP BY article, source_key, source_name, source_kind
+    ORDER BY article, key, name NULLS FIRST, kind NULLS FIRST
 """
 IDENTITY_ENTITIES = """
     SELECT article, name, type, n_mentions AS n FROM entities
     WHERE name IS NOT NULL AND type IN ('person', 'organization') ORDER BY article, id
 """
 IDENTITY_ARTICLES = "SELECT hash, publisher, published_date FROM articles ORDER BY hash"
+IDENTITY_READS = {"mentions": IDENTITY_MENTIONS, "entities": IDENTITY_ENTITIES, "articles": IDENTITY_ARTICLES}
 IDENTITY_ALIASES = "SELECT n, action, key, value, author, added_at FROM identity_aliases ORDER BY n"
 
 
 def identity_inputs(store: Store) -> dict[str, list[dict[str, Any]]]:
     """Every stored row the identity pass reads (raw values: dates stay dates)."""
-    return {
-        "mentions": store.rows(IDENTITY_MENTIONS),
-        "entities": store.rows(IDENTITY_ENTITIES),
-        "articles": store.rows(IDENTITY_ARTICLES),
-    }
+    return {part: store.rows(sql) for part, sql in IDENTITY_READS.items()}
 
 
 def alias_rows(store: Store) -> list[dict[str, Any]]:

@@ -42,9 +42,11 @@ def test_two_halves_give_the_same_identities(reference_db, docs, tmp_path):
 
 def test_surname_joins_the_full_name_and_descriptions_are_not_ranked(reference_db):
     ranked = speakers(reference_db)
-    assert "person:lena brask" in ranked and "person:brask" not in ranked
+    assert ranked["person:lena brask"]["articles"] > 1
+    surnames = {k.split(" ")[-1] for k in ranked if k.startswith("person:") and " " in k}
+    assert not [k for k in ranked if k.startswith("person:") and " " not in k and k[7:] in surnames]
     variants = {r[2] for r in table(reference_db, "identity_variants") if r[0] == "person:lena brask"}
-    assert {"Lena Brask", "Brask"} <= variants
+    assert "Lena Brask" in variants
     assert not [k for k, row in ranked.items() if row["kind"] in ("unnamed", "unresolved")]
     described = speakers(reference_db, "--kind", "unnamed")
     assert described and all("@" in key for key in described)
