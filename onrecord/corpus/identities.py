@@ -50,7 +50,7 @@ def stripped_words() -> frozenset[str]:
     from onrecord.datafiles import lines
 
     words = {keys.fold(w) for w in lines("onrecord.corpus", "data/epithets.txt")}
-    words |= {keys.fold(w) for w in lines("onrecord.resolve", "data/titles.txt") if " " not in keys.fold(w)}
+    words |= {keys.fold(w) for w in lines("onrecord", "resolve/data/titles.txt") if " " not in keys.fold(w)}
     return frozenset(w for w in words if w)
 
 
@@ -228,27 +228,44 @@ class Context:
         return float(SAME_PUBLISHER if publisher and publisher == other_publisher else 1)
 
 
-def _full_names(evidence: Evidence) -> list[str]:
-    return sorted(b for b in evidence.spellings if " " in b and evidence.kind(b) == "person")
+@dataclass(slots=True)
+class FullNames:
+    """The corpus' full names of people (two words or more), indexed by their last and first word so a
+    partial name meets only the full names it could stand for (no pass over all of them per name)."""
+
+    by_last: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    by_first: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def of(cls, evidence: Evidence) -> FullNames:
+        found = cls()
+        for base in sorted(b for b in evidence.spellings if " " in b and evidence.kind(b) == "person"):
+            words = base.split(" ")
+            found.by_last[words[-1]].append(base)
+            found.by_first[words[0]].append(base)
+        return found
+
+    def ending(self, short: str) -> list[str]:
+        return [f for f in self.by_last.get(short.rsplit(" ", 1)[-1], ()) if _part_of(short, f, prefix=False)]
+
+    def starting(self, short: str) -> list[str]:
+        return [f for f in self.by_first.get(short.split(" ", 1)[0], ()) if f.startswith(short + " ")]
 
 
-def _join(member: Member, evidence: Evidence, full: list[str], context: Context) -> tuple[str, str]:
+def _join(member: Member, evidence: Evidence, full: FullNames, context: Context) -> tuple[str, str]:
     """(base, rule): the full name a partial name stands for, or its own base.  A given name alone
     ("Hillary") joins by its first word only in its article, and only when no full name of the corpus
     ends with it ("Obama" is a surname, so "Obama Says" in a headline is no candidate)."""
     here = evidence.present[member.article]
-    surname = any(_part_of(member.base, f, prefix=False) for f in full)
-    local = {f: float(here[f]) for f in full if f in here and _part_of(member.base, f, prefix=not surname)}
+    ending = full.ending(member.base)
+    candidates = ending or full.starting(member.base)
+    local = {f: float(here[f]) for f in candidates if f in here}
     if local:
         chosen = _dominant(local)
         return (chosen, "partial name in the article") if chosen else (member.base, "ambiguous in the article")
     if evidence.kind(member.base) == "organization":
         return member.base, "same name"
-    scores = {
-        f: sum(context.weight(member.article, a) for a in evidence.articles[f])
-        for f in full
-        if _part_of(member.base, f, prefix=False)
-    }
+    scores = {f: sum(context.weight(member.article, a) for a in evidence.articles[f]) for f in ending}
     chosen = _dominant({f: s for f, s in scores.items() if s > 0})
     if chosen:
         return chosen, "surname in the corpus" if len(scores) == 1 else "surname in the corpus, dominant"
@@ -256,7 +273,7 @@ def _join(member: Member, evidence: Evidence, full: list[str], context: Context)
 
 
 def _identify(named: list[Member], evidence: Evidence, context: Context) -> None:
-    full = _full_names(evidence)
+    full = FullNames.of(evidence)
     for member in named:
         target, member.rule = _join(member, evidence, full, context)
         member.identity = f"{evidence.kind(target)}:{target}"
