@@ -23,19 +23,14 @@ def _correct(db: str, action: str, key: str, value: str = "") -> str:
     """Check the correction against the corpus, store it, recompute; return the identity it left."""
     from pathlib import Path
 
-    from onrecord.corpus.identities import Alias
     from onrecord.errors import Errors, StoreError
-    from onrecord.store import identity
     from onrecord.store.db import Store
+    from onrecord.store.identity import correct
 
     if not Path(db).is_file():
         raise StoreError(Errors.E215.format(path=db))
     with Store.open(db) as store:
-        result = identity.compute(store, [Alias(action, key, value)])  # raises on an unknown key
-        store.add_alias(action, key, value, by=_user())
-        identity.refresh(store)
-    members = [m for m in result.members if m["key"] == key or m["identity"] in (key, value)]
-    return ", ".join(sorted({m["identity"] for m in members})) or key
+        return correct(store, action, key, value, by=_user())
 
 
 def _user() -> str:

@@ -35,6 +35,17 @@ def refresh(store: Store) -> float:
     return time.perf_counter() - started
 
 
+def correct(store: Store, action: str, key: str, value: str, by: str) -> str:
+    """A user's correction (the CLI's `speakers merge|split|rename`, the web's merge button): checked
+    against the corpus, appended to `identity_aliases`, the identity tables recomputed at once.  Returns
+    the identities the key's members now belong to."""
+    result = compute(store, [Alias(action, key, value)])  # raises on an unknown key or target
+    store.add_alias(action, key, value, by=by)
+    store.replace_rows(_tables(result))
+    found = {m["identity"] for m in result.members if m["key"] == key or m["identity"] in (key, value)}
+    return ", ".join(sorted(found)) or key
+
+
 def replace_aliases(store: Store, aliases: list[Alias], by: str) -> None:
     """Make `aliases` the stored corrections (an aliases file given to ingest), checked before storing."""
     from onrecord.store.db import now

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from onrecord import keys
+from onrecord.corpus.identities import PERIOD_DAYS
 from onrecord.errors import Errors, OptionError
 from onrecord.store.db import Store, Table
 
@@ -310,8 +311,36 @@ def speaker_profile(store: Store, key: str, *, limit: int = 500) -> dict[str, An
     found["timeline"] = {r["month"]: r["n"] for r in records(store, SPEAKER_MONTHS, [key])}
     found["publishers"] = records(store, SPEAKER_PUBLISHERS, [UNKNOWN_PUBLISHER, key])
     found["variants"] = records(store, SPEAKER_VARIANTS, [key])
+    found["likely_merges"] = likely_merges(store, key)
     found["quotes"] = quote_rows(store, "i.id = ?", [key], limit, 0)["quotes"]
     return found
+
+
+LIKELY_MERGES = f"""
+    WITH t AS (
+        SELECT i.id, any_value(i.name) AS name, any_value(i.kind) AS kind, count(*) AS attributions,
+               min(ar.published_date) AS first, max(ar.published_date) AS last,
+               list_last(string_split(split_part(i.id, ':', 2), ' ')) AS surname
+        FROM identities i
+        JOIN identity_members m ON m.identity = i.id
+        JOIN attributions a ON a.article = m.article AND a.source_key = m.key
+        JOIN articles ar ON ar.hash = a.article
+        WHERE {RANKED} AND i.kind <> 'organization'
+        GROUP BY i.id
+    )
+    SELECT o.id AS key, o.name, o.attributions, o.first, o.last
+    FROM t me JOIN t o ON o.surname = me.surname AND o.id <> me.id
+    WHERE me.id = ?
+      AND (me.first IS NULL OR o.first IS NULL
+           OR (o.first <= me.last + INTERVAL {PERIOD_DAYS} DAY AND o.last >= me.first - INTERVAL {PERIOD_DAYS} DAY))
+    ORDER BY o.attributions DESC, o.id LIMIT 10
+"""
+
+
+def likely_merges(store: Store, key: str) -> list[dict[str, Any]]:
+    """Identities a user may want to merge with this one: people with the same surname quoted in the
+    same period (or undated), which the pass left apart as ambiguous or never met."""
+    return records(store, LIKELY_MERGES, [key])
 
 
 def quote_rows(store: Store, where: str, params: list[Any], limit: int, offset: int) -> dict[str, Any]:
