@@ -285,9 +285,11 @@ def identify(store: Store, corrections: list | None, name: str | None) -> float:
     from onrecord.store import identity
 
     started = time.perf_counter()
-    if corrections is not None:
-        identity.replace_aliases(store, corrections, by=f"file {name}")
-    identity.refresh(store)
+    try:
+        if corrections is not None:
+            identity.replace_aliases(store, corrections, by=f"file {name}")
+    finally:  # a file with an unknown key is refused, and the new articles still get their identities
+        identity.refresh(store)
     return time.perf_counter() - started
 
 

@@ -82,3 +82,19 @@ def test_unreadable_aliases_file_and_missing_database(db, tmp_path):
     assert_clean_failure(run("query", "speakers", "--db", str(db), "--aliases", str(tmp_path / "none.tsv")), "E213")
     assert_clean_failure(run("speakers", "merge", "--db", str(tmp_path / "none.db"), "a", "b"), "E215")
     assert not (tmp_path / "none.db").exists()
+
+
+def test_ingest_refuses_a_malformed_aliases_file_before_creating_anything(tmp_path):
+    aliases = tmp_path / "aliases.tsv"
+    aliases.write_text("merge\tonly-one-key\n", encoding="utf-8")
+    article = tmp_path / "a.txt"
+    article.write_text("“Hello,” Lena Brask said.\n", encoding="utf-8")
+    target = tmp_path / "new.db"
+    assert_clean_failure(run("ingest", str(article), "--db", str(target), "--aliases", str(aliases)), "E212")
+    assert not target.exists()
+
+
+def test_export_aliases_of_a_store_without_corrections_is_the_header_only(db):
+    result = run("speakers", "export-aliases", "--db", str(db))
+    assert result.exit_code == 0 and result.output.startswith("# onrecord speaker corrections")
+    assert len(result.output.splitlines()) == 1
