@@ -41,6 +41,7 @@ DOMINANCE = 3  # a candidate full name wins over the others when present in this
 PERIOD_DAYS = 31  # articles this close in publication date count as the same period
 SAME_PUBLISHER = 2  # an article of the same publisher counts this many times
 AUTOMATIC = "automatic"
+SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})  # a last word that is part of the name
 ACTIONS = ("merge", "split", "rename")
 
 
@@ -52,6 +53,21 @@ def stripped_words() -> frozenset[str]:
     words = {keys.fold(w) for w in lines("onrecord.corpus", "data/epithets.txt")}
     words |= {keys.fold(w) for w in lines("onrecord", "resolve/data/titles.txt") if " " not in keys.fold(w)}
     return frozenset(w for w in words if w)
+
+
+@lru_cache(maxsize=1)
+def organization_nouns() -> frozenset[str]:
+    """Head nouns of organisations (resolve's data): "… Committee" is no person, whatever the text says."""
+    from onrecord.datafiles import lines
+
+    return frozenset(keys.fold(w) for w in lines("onrecord", "resolve/data/organization_nouns.txt"))
+
+
+@lru_cache(maxsize=1)
+def description_heads() -> frozenset[str]:
+    from onrecord.datafiles import lines
+
+    return frozenset(keys.fold(w) for w in lines("onrecord.corpus", "data/description_heads.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -78,6 +94,8 @@ def clean_name(name: str | None, kind: str | None = None) -> str | None:
     text = _HYPHEN.sub("-", " ".join(words))
     folded = keys.fold(text)
     if not folded or folded in pronouns() or any(c.isdigit() for c in folded):
+        return None
+    if folded.split(" ")[-1] in description_heads():
         return None
     return text
 
@@ -168,6 +186,7 @@ class Evidence:
     spellings: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     present: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))  # article → base → n
     articles: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # base → articles
+    personal: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # base → articles saying person
 
     def add(self, article: str, base: str, kind: str | None, spelling: str, n: int) -> None:
         if kind in keys.NAMED:
@@ -177,8 +196,12 @@ class Evidence:
         self.articles[base].add(article)
 
     def kind(self, base: str) -> str:
-        """Majority over articles (each article votes once per kind); a tie goes to person when the name
-        has a given name and a surname, else to organisation ("PolitiFact")."""
+        """Person when the text says so ("he", a title) in at least a third of the name's articles;
+        else the majority over articles (each article votes once per kind); a tie goes to person when
+        the name has a given name and a surname, else to organisation ("PolitiFact")."""
+        said = len(self.personal.get(base, ()))
+        if said and 3 * said >= len(self.articles[base]) and base.rsplit(" ", 1)[-1] not in organization_nouns():
+            return "person"
         counts = Counter(kind for _, kind in self.votes.get(base, {}))
         if not counts:
             return keys.UNKNOWN_KIND
@@ -186,9 +209,26 @@ class Evidence:
         return max(counts, key=lambda k: (counts[k], k == tie, k))
 
 
-def gather(named: list[Member], entities: Iterable[Mapping[str, Any]]) -> Evidence:
+@lru_cache(maxsize=1)
+def person_words() -> frozenset[str]:
+    """Words of a source's mention that say it is a person: pronouns and one-word titles ("he", "Mr.",
+    "CEO", "Admiral Harris")."""
+    return frozenset({"he", "she", "him", "her", "his", "hers"} | stripped_words() - {"former", "late", "then"})
+
+
+def personal(written: Iterable[Mapping[str, Any]]) -> set[tuple[str, str]]:
+    """(article, key) of the sources whose mention in the text shows a person."""
+    words = person_words()
+    return {(r["article"], r["key"]) for r in written if words & set(keys.fold(r["mention"] or "").split())}
+
+
+def gather(named: list[Member], entities: Iterable[Mapping[str, Any]], persons: set[tuple[str, str]]) -> Evidence:
+    """The corpus' evidence, with the articles whose text names a source as a person ("he", a title),
+    whatever their NER said."""
     evidence = Evidence()
     for member in named:
+        if (member.article, member.key) in persons:
+            evidence.personal[member.base].add(member.article)
         evidence.add(member.article, member.base, member.kind, member.spelling, member.n)
     for row in entities:
         cleaned = clean_name(row["name"], row["type"])
@@ -251,21 +291,33 @@ class FullNames:
     def starting(self, short: str) -> list[str]:
         return [f for f in self.by_first.get(short.split(" ", 1)[0], ()) if f.startswith(short + " ")]
 
+    def headline(self, name: str) -> str | None:
+        """A full name with a word glued on from a headline ("Marco Rubio Tell") → that full name;
+        never a generational suffix ("Donald Trump Jr")."""
+        words = name.split(" ")
+        if len(words) < 3 or words[-1] in SUFFIXES:
+            return None
+        shorter = " ".join(words[:-1])
+        return shorter if shorter in self.by_first.get(words[0], ()) else None
+
 
 def _join(member: Member, evidence: Evidence, full: FullNames, context: Context) -> tuple[str, str]:
     """(base, rule): the full name a partial name stands for, or its own base.  A given name alone
     ("Hillary") joins by its first word only in its article, and only when no full name of the corpus
     ends with it ("Obama" is a surname, so "Obama Says" in a headline is no candidate)."""
     here = evidence.present[member.article]
+    head = full.headline(member.base)
+    if head:
+        return head, "trailing word dropped"
     ending = full.ending(member.base)
-    candidates = ending or full.starting(member.base)
+    candidates = ending or (full.starting(member.base) if " " not in member.base else [])
     local = {f: float(here[f]) for f in candidates if f in here}
     if local:
         chosen = _dominant(local)
         return (chosen, "partial name in the article") if chosen else (member.base, "ambiguous in the article")
     if evidence.kind(member.base) == "organization":
         return member.base, "same name"
-    scores = {f: sum(context.weight(member.article, a) for a in evidence.articles[f]) for f in ending}
+    scores = {f: sum(context.weight(member.article, a) for a in evidence.articles[f]) for f in candidates}
     chosen = _dominant({f: s for f, s in scores.items() if s > 0})
     if chosen:
         return chosen, "surname in the corpus" if len(scores) == 1 else "surname in the corpus, dominant"
@@ -364,13 +416,14 @@ def resolve(
     entities: Iterable[Mapping[str, Any]] = (),
     articles: Iterable[Mapping[str, Any]] = (),
     aliases: Iterable[Alias] = (),
+    written: Iterable[Mapping[str, Any]] = (),
 ) -> Result:
     """The corpus pass over stored rows (see the module's docstring): mentions are (article, key,
     name, kind, anonymous, n) per spelling, entities (article, name, type, n), articles (hash,
-    publisher, published_date)."""
+    publisher, published_date), written (article, key, mention): how the text names the source."""
     members = members_of(mentions)
     named = _classify(members)
-    evidence = gather(named, entities)
+    evidence = gather(named, entities, personal(written))
     context = Context({a["hash"]: (a.get("publisher"), a.get("published_date")) for a in articles})
     _identify(named, evidence, context)
     for member in members:

@@ -248,7 +248,7 @@ def write_identities(spark: Any, output: str) -> dict[str, int]:
     for table in ("attributions", "entities", "articles"):
         spark.read.parquet(f"{output}/{table}").createOrReplaceTempView(table)
     found = {part: [row.asDict() for row in spark.sql(sql).collect()] for part, sql in IDENTITY_READS.items()}
-    result = resolve(found["mentions"], found["entities"], found["articles"])
+    result = resolve(found["mentions"], found["entities"], found["articles"], (), found["written"])
     rows = {"identities": result.identities, "identity_members": result.members, "identity_variants": result.variants}
     counts = {}
     for table in DERIVED:

@@ -21,7 +21,8 @@ def stored_aliases(store: Store) -> list[Alias]:
 def compute(store: Store, extra: Iterable[Alias] = ()) -> Result:
     """The identities of every stored article, the stored corrections and then `extra` applied."""
     found = identity_inputs(store)
-    return resolve(found["mentions"], found["entities"], found["articles"], [*stored_aliases(store), *extra])
+    aliases = [*stored_aliases(store), *extra]
+    return resolve(found["mentions"], found["entities"], found["articles"], aliases, found["written"])
 
 
 def _tables(result: Result) -> dict[str, list[dict]]:
@@ -51,7 +52,7 @@ def replace_aliases(store: Store, aliases: list[Alias], by: str) -> None:
     from onrecord.store.db import now
 
     found = identity_inputs(store)
-    resolve(found["mentions"], found["entities"], found["articles"], aliases)  # raises on an unknown key
+    resolve(found["mentions"], found["entities"], found["articles"], aliases, found["written"])  # checks keys
     at = now()
     rows = [
         {"n": n, "action": a.action, "key": a.key, "value": a.value, "author": by, "added_at": at}

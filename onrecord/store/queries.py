@@ -496,7 +496,17 @@ IDENTITY_ENTITIES = """
     WHERE name IS NOT NULL AND type IN ('person', 'organization') ORDER BY article, id
 """
 IDENTITY_ARTICLES = "SELECT hash, publisher, published_date FROM articles ORDER BY hash"
-IDENTITY_READS = {"mentions": IDENTITY_MENTIONS, "entities": IDENTITY_ENTITIES, "articles": IDENTITY_ARTICLES}
+IDENTITY_WRITTEN = """
+    SELECT article, source_key AS key, source_mention AS mention FROM attributions
+    WHERE source_key IS NOT NULL AND source_mention IS NOT NULL
+    GROUP BY article, source_key, source_mention ORDER BY article, key, mention
+"""
+IDENTITY_READS = {
+    "mentions": IDENTITY_MENTIONS,
+    "entities": IDENTITY_ENTITIES,
+    "articles": IDENTITY_ARTICLES,
+    "written": IDENTITY_WRITTEN,
+}
 IDENTITY_ALIASES = "SELECT n, action, key, value, author, added_at FROM identity_aliases ORDER BY n"
 
 

@@ -166,3 +166,27 @@ def test_aliases_file_round_trips_and_refuses_malformed_lines():
         with pytest.raises(InputError) as exc:
             parse_aliases(bad + "\n", "a.tsv")
         assert exc.value.code == "E212"
+
+
+def test_text_evidence_makes_a_person_and_headline_words_and_party_labels_are_dropped():
+    rows = [
+        row("a1", "organization:carly fiorina", "Carly Fiorina", kind="organization"),
+        row("a2", "organization:carly fiorina", "Carly Fiorina", kind="organization"),
+        row("a3", "person:marco rubio", "Marco Rubio"),
+        row("a4", "person:marco rubio tell", "Marco Rubio Tell"),
+        row("a4", "person:donald trump jr", "Donald Trump Jr"),
+        row("a5", "person:donald trump", "Donald Trump"),
+        row("a5", "organization:california democrat", "California Democrat", kind="organization"),
+        row("a6", "organization:republican national committee", "Republican National Committee", kind="organization"),
+    ]
+    written = [
+        {"article": "a1", "key": "organization:carly fiorina", "mention": "Former CEO Carly Fiorina"},
+        {"article": "a6", "key": "organization:republican national committee", "mention": "he"},
+    ]
+    result = resolve(rows, written=written)
+    assert identity_of(result, "a1", "organization:carly fiorina") == "person:carly fiorina"
+    assert identity_of(result, "a4", "person:marco rubio tell") == "person:marco rubio"
+    assert identity_of(result, "a4", "person:donald trump jr") == "person:donald trump jr"
+    assert identity_of(result, "a5", "organization:california democrat").startswith("unnamed:")
+    rnc = "organization:republican national committee"
+    assert identity_of(result, "a6", rnc) == rnc
