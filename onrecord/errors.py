@@ -158,6 +158,16 @@ class Errors(metaclass=_WithCodes):
     E204 = "the request could not be read: {detail} (send JSON or a form, encoded as UTF-8)"
     E205 = "internal error: the server could not handle this request"
 
+    # --- corpus identities (E210–E229)
+    E210 = "{key}: no speaker identity or variant key of this corpus (see onrecord query speakers, column key)"
+    E211 = "{key}: not a speaker identity of this corpus, so nothing can be merged into it"
+    E212 = (
+        "{name}, line {line}: expected merge KEY TARGET, split KEY or rename KEY NAME ({wanted} tab-separated fields)"
+    )
+    E213 = "{name}: cannot read the aliases file ({reason})"
+    E214 = "{path}: the speaker identities have not been computed yet; run onrecord ingest on it once"
+    E215 = "{path}: no such corpus database"
+
 
 def codes() -> dict[str, str]:
     """Every code with its template (for tests and documentation)."""

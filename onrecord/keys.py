@@ -44,7 +44,8 @@ def aliases() -> dict[str, str]:
     from onrecord.datafiles import lines
 
     table = {}
-    for line in lines("onrecord.resolve", "data/aliases.tsv"):
+    # through the top package: importing onrecord.resolve would load spaCy into a process that only reads
+    for line in lines("onrecord", "resolve/data/aliases.tsv"):
         variant, _, canonical = line.partition("\t")
         table[variant.strip().lower()] = canonical.strip().lower()
     return table

@@ -29,6 +29,11 @@ MAX_FAILURES_SHOWN = 10
 @click.option("--force-workers", is_flag=True, help="Start --workers N even when N is more than the CPU cores.")
 @click.option("--batch", type=int, default=16, show_default=True, help="Articles per worker task.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON.")
+@click.option(
+    "--aliases",
+    type=click.Path(dir_okay=False),
+    help="Speaker corrections (TSV: merge/split/rename lines) to store in place of the earlier ones.",
+)
 @analysis_options
 @handle_errors
 def ingest(
@@ -38,6 +43,7 @@ def ingest(
     force_workers: bool,
     batch: int,
     as_json: bool,
+    aliases: str | None,
     model: str | None,
     no_model: bool,
 ) -> None:
@@ -51,7 +57,7 @@ def ingest(
     count, note = worker_count(workers, force_workers)
     if note:
         click.echo(note, err=True)
-    summary = run(list(paths), db, workers=count, batch=batch, settings=settings)
+    summary = run(list(paths), db, workers=count, batch=batch, settings=settings, aliases=aliases)
     for failure in summary.failures[:MAX_FAILURES_SHOWN]:
         base.fail(f"[{failure.code}] {failure.error}")
     if len(summary.failures) > MAX_FAILURES_SHOWN:

@@ -19,6 +19,7 @@ from onrecord.cli.evaluation import bench, evaluate, train
 from onrecord.cli.ingest import ingest, spark
 from onrecord.cli.query import export, query
 from onrecord.cli.serve import serve
+from onrecord.cli.speakers import speakers
 from onrecord.errors import Errors
 
 
@@ -65,6 +66,7 @@ def main() -> None:
 
 for command in (analyze, evaluate, bench, train, serve, ingest, query, export, spark):
     main.add_command(command)
+main.add_command(speakers)
 
 if __name__ == "__main__":
     main()

@@ -6,7 +6,8 @@ problem is an `OnrecordError` with a code, printed as one line with exit code 2 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -26,6 +27,24 @@ FORMAT = click.option(
 DB_READ = click.option(
     "--db", required=True, type=click.Path(dir_okay=False), help="The DuckDB database written by ingest."
 )
+ALIASES = click.option(
+    "--aliases",
+    type=click.Path(dir_okay=False),
+    help="Speaker corrections (TSV) applied for this query after the stored ones; nothing is written.",
+)
+
+
+@contextmanager
+def reading(db: str, aliases: str | None) -> Iterator[Any]:
+    """The store opened read-only, with an aliases file's corrections laid over its identities."""
+    from onrecord.corpus.identities import read_aliases
+    from onrecord.store.db import Store
+    from onrecord.store.identity import current
+
+    corrections = read_aliases(aliases) if aliases else []
+    with Store.open(db, read_only=True) as store:
+        current(store, corrections)
+        yield store
 
 
 def _check_date(_ctx: Any, _param: Any, value: str | None) -> str | None:
@@ -69,10 +88,14 @@ def stats(db: str, fmt: str) -> None:
 
 @query.command()
 @DB_READ
-@click.option("--kind", help="Only speakers of this kind (person, organization, unnamed, unknown).")
+@click.option(
+    "--kind",
+    help="Only speakers of this kind (person, organization, unknown; unnamed: descriptions, unresolved: pronouns).",
+)
 @click.option("--publisher", help="Only articles from this publisher.")
 @dates
 @click.option("--limit", type=int, default=20, show_default=True, help="Rows to show (0: all).")
+@ALIASES
 @FORMAT
 @handle_errors
 def speakers(
@@ -82,20 +105,20 @@ def speakers(
     since: str | None,
     until: str | None,
     limit: int,
+    aliases: str | None,
     fmt: str,
 ) -> None:
-    """Top speakers by number of attributions, across articles."""
-    from onrecord.store.db import Store
+    """Top speakers (corpus identities) by number of attributions, across articles."""
     from onrecord.store.queries import Filters, render, speakers
 
     f = Filters(kind=kind, publisher=publisher, since=since, until=until, limit=limit)
-    with Store.open(db, read_only=True) as store:
+    with reading(db, aliases) as store:
         click.echo(render(speakers(store, f), fmt))
 
 
 @query.command()
 @DB_READ
-@click.option("--speaker", help="Speaker key (person:olaf scholz) or part of the speaker's name.")
+@click.option("--speaker", help="Identity key (person:olaf scholz), a variant key, or part of the speaker's name.")
 @click.option("--search", help="Text the quote's content contains (case-insensitive).")
 @dates
 @click.option("--anonymous", is_flag=True, help="Only anonymous sources.")
@@ -103,6 +126,7 @@ def speakers(
 @click.option("--publisher", help="Only articles from this publisher.")
 @act_option
 @click.option("--limit", type=int, default=50, show_default=True, help="Rows to show (0: all).")
+@ALIASES
 @FORMAT
 @handle_errors
 def quotes(
@@ -116,10 +140,10 @@ def quotes(
     publisher: str | None,
     act: str | None,
     limit: int,
+    aliases: str | None,
     fmt: str,
 ) -> None:
     """Who said what: attributions with speaker, act, cue, content and relay."""
-    from onrecord.store.db import Store
     from onrecord.store.queries import Filters, quotes, render
 
     f = Filters(
@@ -133,21 +157,21 @@ def quotes(
         acts=parse_acts(act),
         limit=limit,
     )
-    with Store.open(db, read_only=True) as store:
+    with reading(db, aliases) as store:
         click.echo(render(quotes(store, f), fmt))
 
 
 @query.command()
 @DB_READ
 @dates
+@ALIASES
 @FORMAT
 @handle_errors
-def sources(db: str, since: str | None, until: str | None, fmt: str) -> None:
+def sources(db: str, since: str | None, until: str | None, aliases: str | None, fmt: str) -> None:
     """Per publisher: shares of named, unnamed and anonymous sources, and of wire relays."""
-    from onrecord.store.db import Store
     from onrecord.store.queries import Filters, render, sources
 
-    with Store.open(db, read_only=True) as store:
+    with reading(db, aliases) as store:
         click.echo(render(sources(store, Filters(since=since, until=until)), fmt))
 
 

@@ -232,6 +232,31 @@ def _write_tables(spark: Any, outcomes: Any, output: str) -> dict[str, int]:
     speakers = per_article.groupBy("key").agg(*(F.expr(sql).alias(f) for f, sql in keys.SPEAKER_AGGREGATES.items()))
     speakers.write.mode("overwrite").parquet(f"{output}/speakers")
     counts["speakers"] = spark.read.parquet(f"{output}/speakers").count()
+    counts.update(write_identities(spark, output))
+    return counts
+
+
+def write_identities(spark: Any, output: str) -> dict[str, int]:
+    """The second stage: the corpus identity pass over the tables just written.  Spark SQL runs the
+    store's own statements (onrecord.store.queries.IDENTITY_READS: one row per spelling per article,
+    small beside the attributions), the driver runs the same pure pass as `ingest`
+    (onrecord.corpus.identities.resolve), and the identity tables are written beside the others."""
+    from onrecord.corpus.identities import resolve
+    from onrecord.store.queries import IDENTITY_READS
+    from onrecord.store.tables import DERIVED
+
+    for table in ("attributions", "entities", "articles"):
+        spark.read.parquet(f"{output}/{table}").createOrReplaceTempView(table)
+    found = {part: [row.asDict() for row in spark.sql(sql).collect()] for part, sql in IDENTITY_READS.items()}
+    result = resolve(found["mentions"], found["entities"], found["articles"], (), found["written"])
+    rows = {"identities": result.identities, "identity_members": result.members, "identity_variants": result.variants}
+    counts = {}
+    for table in DERIVED:
+        column_values(table, rows[table])  # every row has exactly the table's columns
+        records = [tuple(row[c] for c in columns(table)) for row in rows[table]]
+        frame = spark.createDataFrame(records, spark_schema(table))
+        frame.write.mode("overwrite").parquet(f"{output}/{table}")
+        counts[table] = len(rows[table])
     return counts
 
 

@@ -24,7 +24,18 @@ from typing import Any
 from onrecord import keys
 from onrecord.errors import Errors, StoreError
 from onrecord.store import migrations
-from onrecord.store.tables import EXPORTED, LAYOUTS, ORDER_BY, PER_ARTICLE, TABLES, TABLES_MARKER, arrow_schema, columns
+from onrecord.store.tables import (
+    DERIVED,
+    EXPORTED,
+    LAYOUTS,
+    ORDER_BY,
+    PER_ARTICLE,
+    TABLES,
+    TABLES_MARKER,
+    USER_TABLES,
+    arrow_schema,
+    columns,
+)
 from onrecord.store.work import Failed, Stored
 
 DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
@@ -291,6 +302,23 @@ class Store:
         with self._registered("onrecord_speakers", "speakers", rows):
             self.con.execute(keys.speaker_upsert_sql("onrecord_speakers"))
 
+    def replace_rows(self, tables: dict[str, list[dict[str, Any]]]) -> None:
+        """One transaction: every named table emptied and filled with these rows (the corpus pass's
+        tables, the alias table), so a reader sees the old tables or the new ones, never a mix."""
+        with self.transaction():
+            for table, rows in tables.items():
+                self.con.execute(f"DELETE FROM {table}")
+                self._insert(table, rows)
+
+    def add_alias(self, action: str, key: str, value: str, by: str) -> int:
+        """Append a user's correction to `identity_aliases` (applied in the order of `n`)."""
+        n = self.value("SELECT coalesce(max(n), 0) + 1 FROM identity_aliases")
+        self._insert(
+            "identity_aliases",
+            [{"n": n, "action": action, "key": key, "value": value, "author": by, "added_at": now()}],
+        )
+        return n
+
     @contextmanager
     def _registered(self, view: str, table: str, rows: list[dict[str, Any]]) -> Iterator[None]:
         import duckdb
@@ -323,6 +351,9 @@ class Store:
             with self.transaction():
                 self.con.execute(keys.speaker_upsert_sql(f"read_parquet({_lit(sources['speakers'])})"))
                 failures = self._load_failures(sources.get("failures"))
+                if "identity_aliases" in sources and not self.value("SELECT count(*) FROM identity_aliases"):
+                    source = _lit(sources["identity_aliases"])
+                    self.con.execute(f"INSERT INTO identity_aliases BY NAME SELECT * FROM read_parquet({source})")
         except duckdb.Error as exc:  # an unreadable or foreign Parquet file
             raise StoreError(Errors.E121.format(path=folder, reason=" ".join(str(exc).split())[:300])) from None
         return stored, total_n - stored, failures
@@ -460,7 +491,7 @@ def table_sources(folder: Path, manifest: dict[str, Any]) -> dict[str, str]:
                 found[table] = str(directory / "*.parquet")
         elif (folder / f"{table}.parquet").is_file():
             found[table] = str(folder / f"{table}.parquet")
-    missing = [t for t in TABLES if t not in found and t != "failures"]
+    missing = [t for t in TABLES if t not in found and t not in ("failures", *DERIVED, *USER_TABLES)]
     if missing:
         raise StoreError(
             Errors.E133.format(folder=folder, tables=", ".join(missing), layout=layout, marker=TABLES_MARKER)

@@ -52,6 +52,7 @@ class Summary:
     failed: int = 0
     loaded: int = 0  # articles loaded from table folders (Spark output, exports)
     seconds: float = 0.0
+    identity_seconds: float = 0.0  # the corpus identity pass at the end (onrecord/corpus/identities.py)
     failures: list[Failed] = field(default_factory=list)
 
     @property
@@ -66,6 +67,7 @@ class Summary:
             "skipped": self.skipped,
             "failed": self.failed,
             "seconds": round(self.seconds, 3),
+            "identity_seconds": round(self.identity_seconds, 3),
             "articles_per_s": round(self.stored / self.seconds, 2) if self.seconds else 0.0,
         }
 
@@ -234,11 +236,16 @@ def ingest(
     settings: Settings | None = None,
     progress: bool | None = None,
     log: Callable[[str], None] | None = None,
+    aliases: str | None = None,
 ) -> Summary:
     """Analyse and store every article under `paths` that `db` does not hold yet.
 
     Every path is checked before the database is opened, so a typo or an empty folder creates no
-    database file."""
+    database file.  At the end the corpus identity pass runs over everything stored (with the
+    corrections of `aliases`, a TSV file, stored in place of the earlier ones)."""
+    from onrecord.corpus.identities import read_aliases
+
+    corrections = read_aliases(aliases) if aliases else None
     if workers < 1:
         raise OptionError(Errors.E150.format(value=workers))
     if batch < 1:
@@ -265,10 +272,25 @@ def ingest(
                 Run(store, summary, bar, settings, known, workers=workers, batch=batch).run(files)
         finally:
             bar.close()
+        summary.identity_seconds = identify(store, corrections, aliases)
     finally:
         store.close()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def identify(store: Store, corrections: list | None, name: str | None) -> float:
+    """The corpus pass after the articles are stored: the file's corrections replace the stored ones
+    (checked against the corpus first), then every identity is recomputed.  Returns its seconds."""
+    from onrecord.store import identity
+
+    started = time.perf_counter()
+    try:
+        if corrections is not None:
+            identity.replace_aliases(store, corrections, by=f"file {name}")
+    finally:  # a file with an unknown key is refused, and the new articles still get their identities
+        identity.refresh(store)
+    return time.perf_counter() - started
 
 
 def load_tables(store: Store, folder: inputs.Input, summary: Summary) -> None:

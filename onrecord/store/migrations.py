@@ -118,6 +118,41 @@ MIGRATIONS: list[Migration] = [
         """,
     ),
     Migration(
+        2,
+        "speaker identities across the corpus: identities, identity_members, identity_variants, identity_aliases",
+        """
+        CREATE TABLE identities (
+            id VARCHAR PRIMARY KEY,
+            name VARCHAR,
+            kind VARCHAR,
+            provenance VARCHAR
+        );
+        CREATE TABLE identity_members (
+            article VARCHAR NOT NULL,
+            key VARCHAR NOT NULL,
+            identity VARCHAR NOT NULL,
+            rule VARCHAR,
+            PRIMARY KEY (article, key)
+        );
+        CREATE TABLE identity_variants (
+            identity VARCHAR NOT NULL,
+            key VARCHAR NOT NULL,
+            name VARCHAR NOT NULL,
+            count INTEGER,
+            rule VARCHAR,
+            PRIMARY KEY (identity, key, name)
+        );
+        CREATE TABLE identity_aliases (
+            n INTEGER PRIMARY KEY,
+            action VARCHAR NOT NULL,
+            key VARCHAR NOT NULL,
+            value VARCHAR,
+            author VARCHAR,
+            added_at TIMESTAMP
+        );
+        """,
+    ),
+    Migration(
         3,
         "attributions.act: what the source did (speech, thought, intention, evidence)",
         # Rows stored before this migration keep NULL: their records predate `act`.

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from onrecord import keys
+from onrecord.corpus.identities import PERIOD_DAYS
 from onrecord.errors import Errors, OptionError
 from onrecord.store.db import Store, Table
 
@@ -31,6 +32,13 @@ SPEAKER_SORTS = {
 }
 CATEGORY = keys.category_sql("a")
 RELAYED = keys.relayed_sql("a")
+# Every attribution's corpus identity (onrecord/corpus/identities.py): member `m`, identity `i`.
+IDENTITY_JOIN = """
+    LEFT JOIN identity_members m ON m.article = a.article AND m.key = a.source_key
+    LEFT JOIN identities i ON i.id = m.identity
+"""
+NOT_RANKED = "('unnamed', 'unresolved')"  # identities.NOT_RANKED: descriptions and pronouns
+RANKED = f"i.kind NOT IN {NOT_RANKED}"
 
 
 def check_count(option: str, value: int | None) -> int | None:
@@ -42,6 +50,11 @@ def check_count(option: str, value: int | None) -> int | None:
     if value > MAX_ROWS:
         raise OptionError(Errors.E143.format(option=option, maximum=MAX_ROWS, value=value))
     return value
+
+
+# --speaker: an identity key, a variant (per-article) key, or part of the identity's or the written name
+SPEAKER_MATCH = """(i.id = ? OR m.identity IN (SELECT identity FROM identity_members WHERE key = ?)
+    OR contains(lower(i.name), lower(?)) OR contains(lower(a.source_name), lower(?)))"""
 
 
 @dataclass(slots=True)
@@ -58,6 +71,7 @@ class Filters:
     via: str | None = None
     acts: tuple[str, ...] | None = None  # what the source did: any of these
     limit: int | None = None
+    ranked: bool = False  # a speaker ranking: descriptions and pronouns only when --kind asks for them
 
     def __post_init__(self) -> None:
         check_count("--limit", self.limit)
@@ -74,14 +88,13 @@ class Filters:
             clauses.append("lower(ar.publisher) = lower(?)")
             params.append(self.publisher)
         if self.kind:
-            clauses.append(f"lower({keys.speaker_kind_sql('a')}) = lower(?)")
+            clauses.append(f"lower(coalesce(i.kind, {keys.speaker_kind_sql('a')})) = lower(?)")
             params.append(self.kind)
+        elif self.ranked:
+            clauses.append(RANKED)
         if self.speaker:
-            clauses.append(
-                "(a.source_key = ? OR contains(lower(a.source_name), lower(?))"
-                " OR contains(lower(a.source_key), lower(?)))"
-            )
-            params.extend([self.speaker] * 3)
+            clauses.append(SPEAKER_MATCH)
+            params.extend([self.speaker] * 4)
         if self.search:
             clauses.append("contains(lower(a.content_text), lower(?))")
             params.append(self.search)
@@ -118,7 +131,7 @@ def _table(store: Store, sql: str, params: list[Any]) -> Table:
 # -------------------------------------------------------------------------------------------------
 # the CLI's questions (and the corpus overview)
 
-COUNTED = ("articles", "attributions", "speakers", "entities", "mentions", "repairs", "failures")
+COUNTED = ("articles", "attributions", "speakers", "identities", "entities", "mentions", "repairs", "failures")
 
 
 def stats(store: Store) -> dict[str, Any]:
@@ -137,28 +150,31 @@ def stats(store: Store) -> dict[str, Any]:
 
 
 def speaker_totals(where: str = "TRUE") -> str:
-    """One row per speaker key over the attributions that pass `where` (aliases `a`, `ar`): the CLI's
-    `query speakers` and the web's speaker list both select from this, so their counts agree."""
+    """One row per corpus identity over the attributions that pass `where` (aliases `a`, `ar`, `m`,
+    `i`): the CLI's `query speakers` and the web's speaker list both select from this, so their counts
+    agree.  `key` is the identity's id; `variants` how many written names it gathers."""
     return f"""
-        SELECT a.source_key AS key,
-               {keys.DISPLAY_NAME_SQL} AS name,
-               {keys.DISPLAY_KIND_SQL} AS kind,
+        SELECT i.id AS key,
+               any_value(i.name) AS name,
+               any_value(i.kind) AS kind,
                bool_or(coalesce(a.source_anonymous, FALSE)) AS anonymous,
                count(*) AS attributions,
                count(*) FILTER (WHERE a.type = 'direct') AS direct,
                count(DISTINCT a.article) AS articles,
                count(DISTINCT ar.publisher) AS publishers,
                min(ar.published_date) AS first,
-               max(ar.published_date) AS last
+               max(ar.published_date) AS last,
+               count(DISTINCT a.source_name) AS variants
         FROM attributions a
         JOIN articles ar ON ar.hash = a.article
-        LEFT JOIN speakers s ON s.key = a.source_key
-        WHERE a.source_key IS NOT NULL AND {where}
-        GROUP BY a.source_key
+        {IDENTITY_JOIN}
+        WHERE i.id IS NOT NULL AND {where}
+        GROUP BY i.id
     """
 
 
 def speakers(store: Store, f: Filters) -> Table:
+    f.ranked = True
     where, params = f.where()
     sql = f"{speaker_totals(where)} ORDER BY attributions DESC, key {f.limit_sql()}"
     return _table(store, sql, params)
@@ -168,11 +184,12 @@ def quotes(store: Store, f: Filters) -> Table:
     where, params = f.where()
     sql = f"""
         SELECT ar.published_date AS published, ar.publisher, ar.name AS article, a.id,
-               a.source_name AS speaker, a.source_key AS key, a.type, a.act, a.cue_text AS cue,
+               a.source_name AS speaker, i.id AS key, a.type, a.act, a.cue_text AS cue,
                a.content_text AS content, array_to_string(a.via, '; ') AS via,
                a.source_anonymous AS anonymous
         FROM attributions a
         JOIN articles ar ON ar.hash = a.article
+        {IDENTITY_JOIN}
         WHERE {where}
         ORDER BY ar.published_date NULLS LAST, ar.name, a.content_start
         {f.limit_sql()}
@@ -194,6 +211,7 @@ def sources(store: Store, f: Filters) -> Table:
                    {CATEGORY} AS category, {RELAYED} AS relayed
             FROM attributions a
             JOIN articles ar ON ar.hash = a.article
+            {IDENTITY_JOIN}
             WHERE {where}
         )
         SELECT publisher,
@@ -220,7 +238,7 @@ def sources(store: Store, f: Filters) -> Table:
 def _matching_speakers(columns: str) -> str:
     """The speaker totals whose name or key contains the search (three `?`: q, q, q)."""
     return f"""
-        WITH g AS ({speaker_totals()})
+        WITH g AS ({speaker_totals(RANKED)})
         SELECT {columns} FROM g
         WHERE ? = '' OR contains(lower(name), lower(?)) OR contains(lower(key), lower(?))
     """
@@ -250,9 +268,10 @@ def speaker_list(
 
 
 SPEAKER_HEAD = f"""
-    SELECT a.source_key AS key,
-           {keys.DISPLAY_NAME_SQL} AS name,
-           {keys.DISPLAY_KIND_SQL} AS kind,
+    SELECT i.id AS key,
+           any_value(i.name) AS name,
+           any_value(i.kind) AS kind,
+           any_value(i.provenance) AS provenance,
            count(*) AS attributions,
            count(DISTINCT a.article) AS articles,
            count(*) FILTER (WHERE {RELAYED}) AS relayed,
@@ -262,25 +281,35 @@ SPEAKER_HEAD = f"""
            list({CATEGORY}) AS categories
     FROM attributions a
     JOIN articles ar ON ar.hash = a.article
-    LEFT JOIN speakers s ON s.key = a.source_key
-    WHERE a.source_key = ?
-    GROUP BY a.source_key
+    {IDENTITY_JOIN}
+    WHERE i.id = ?
+    GROUP BY i.id
 """
-SPEAKER_MONTHS = """
+IDENTITY_OF = """
+    SELECT coalesce((SELECT id FROM identities WHERE id = ?),
+                    (SELECT min(identity) FROM identity_members WHERE key = ?))
+"""
+SPEAKER_MONTHS = f"""
     SELECT strftime(ar.published_date, '%Y-%m') AS month, count(*) AS n
-    FROM attributions a JOIN articles ar ON ar.hash = a.article
-    WHERE a.source_key = ? AND ar.published_date IS NOT NULL
+    FROM attributions a JOIN articles ar ON ar.hash = a.article {IDENTITY_JOIN}
+    WHERE i.id = ? AND ar.published_date IS NOT NULL
     GROUP BY month ORDER BY month
 """
-SPEAKER_PUBLISHERS = """
+SPEAKER_PUBLISHERS = f"""
     SELECT coalesce(ar.publisher, ?) AS publisher, count(*) AS n
-    FROM attributions a JOIN articles ar ON ar.hash = a.article
-    WHERE a.source_key = ? GROUP BY 1 ORDER BY n DESC, publisher
+    FROM attributions a JOIN articles ar ON ar.hash = a.article {IDENTITY_JOIN}
+    WHERE i.id = ? GROUP BY 1 ORDER BY n DESC, publisher
+"""
+SPEAKER_VARIANTS = """
+    SELECT key, name, sum(count) AS count, min(rule) AS rule FROM identity_variants
+    WHERE identity = ? GROUP BY key, name ORDER BY count DESC, name, key
 """
 
 
 def speaker_profile(store: Store, key: str, *, limit: int = 500) -> dict[str, Any] | None:
-    """One speaker: totals, sourcing mix, names written, quotes per month and per publisher, quotes."""
+    """One speaker (an identity, or the identity a variant key belongs to): totals, sourcing mix, names
+    written, its variants, quotes per month and per publisher, quotes."""
+    key = store.value(IDENTITY_OF, [key, key]) or key
     head = records(store, SPEAKER_HEAD, [key])
     if not head:
         return None
@@ -289,8 +318,37 @@ def speaker_profile(store: Store, key: str, *, limit: int = 500) -> dict[str, An
     found["kind_label"] = speaker_label(found["kind"], False)
     found["timeline"] = {r["month"]: r["n"] for r in records(store, SPEAKER_MONTHS, [key])}
     found["publishers"] = records(store, SPEAKER_PUBLISHERS, [UNKNOWN_PUBLISHER, key])
-    found["quotes"] = quote_rows(store, "a.source_key = ?", [key], limit, 0)["quotes"]
+    found["variants"] = records(store, SPEAKER_VARIANTS, [key])
+    found["likely_merges"] = likely_merges(store, key)
+    found["quotes"] = quote_rows(store, "i.id = ?", [key], limit, 0)["quotes"]
     return found
+
+
+LIKELY_MERGES = f"""
+    WITH t AS (
+        SELECT i.id, any_value(i.name) AS name, any_value(i.kind) AS kind, count(*) AS attributions,
+               min(ar.published_date) AS first, max(ar.published_date) AS last,
+               list_last(string_split(split_part(i.id, ':', 2), ' ')) AS surname
+        FROM identities i
+        JOIN identity_members m ON m.identity = i.id
+        JOIN attributions a ON a.article = m.article AND a.source_key = m.key
+        JOIN articles ar ON ar.hash = a.article
+        WHERE {RANKED} AND i.kind <> 'organization'
+        GROUP BY i.id
+    )
+    SELECT o.id AS key, o.name, o.attributions, o.first, o.last
+    FROM t me JOIN t o ON o.surname = me.surname AND o.id <> me.id
+    WHERE me.id = ?
+      AND (me.first IS NULL OR o.first IS NULL
+           OR (o.first <= me.last + INTERVAL {PERIOD_DAYS} DAY AND o.last >= me.first - INTERVAL {PERIOD_DAYS} DAY))
+    ORDER BY o.attributions DESC, o.id LIMIT 10
+"""
+
+
+def likely_merges(store: Store, key: str) -> list[dict[str, Any]]:
+    """Identities a user may want to merge with this one: people with the same surname quoted in the
+    same period (or undated), which the pass left apart as ambiguous or never met."""
+    return records(store, LIKELY_MERGES, [key])
 
 
 def quote_rows(store: Store, where: str, params: list[Any], limit: int, offset: int) -> dict[str, Any]:
@@ -302,11 +360,12 @@ def quote_rows(store: Store, where: str, params: list[Any], limit: int, offset: 
         store,
         f"""
         SELECT ar.hash AS article, ar.name, ar.title, ar.publisher, ar.published_date AS published,
-               ar.url, a.id, a.type, a.act, a.source_name AS speaker, a.source_key AS key,
+               ar.url, a.id, a.type, a.act, a.source_name AS speaker, i.id AS key,
                a.source_anonymous AS anonymous, a.cue_text AS cue, a.content_text AS content,
                a.via, a.parent, count(*) OVER () AS total
         FROM attributions a
         JOIN articles ar ON ar.hash = a.article
+        {IDENTITY_JOIN}
         WHERE {where}
         ORDER BY ar.published_date DESC NULLS LAST, ar.name, a.content_start
         LIMIT ? OFFSET ?
@@ -329,8 +388,8 @@ def quote_search(store: Store, *, q: str = "", speaker: str = "", limit: int = 5
         clauses.append("contains(lower(a.content_text), lower(?))")
         params.append(word)
     if speaker.strip():
-        clauses.append("(contains(lower(a.source_name), lower(?)) OR a.source_key = ?)")
-        params.extend([speaker.strip(), speaker.strip()])
+        clauses.append(SPEAKER_MATCH)
+        params.extend([speaker.strip()] * 4)
     return quote_rows(store, " AND ".join(clauses), params, limit, offset)
 
 
@@ -383,10 +442,10 @@ def _publisher_parts(match: str) -> dict[str, str]:
     return {
         "types": f"SELECT a.type, count(*) AS n {joined} WHERE {match} GROUP BY a.type ORDER BY n DESC, a.type",
         "top_speakers": f"""
-            SELECT a.source_key AS key, {keys.DISPLAY_NAME_SQL} AS name, count(*) AS count
-            {joined} LEFT JOIN speakers s ON s.key = a.source_key
-            WHERE {match} AND a.source_key IS NOT NULL
-            GROUP BY a.source_key ORDER BY count DESC, key LIMIT 12
+            SELECT i.id AS key, any_value(i.name) AS name, count(*) AS count
+            {joined} {IDENTITY_JOIN}
+            WHERE {match} AND i.id IS NOT NULL AND {RANKED}
+            GROUP BY i.id ORDER BY count DESC, key LIMIT 12
         """,
         "relays": f"""
             SELECT v AS name, count(*) AS count {joined}, unnest(a.via) AS t(v)
@@ -427,6 +486,46 @@ def article_record(store: Store, article_hash: str) -> dict[str, Any] | None:
     """The stored `onrecord.article/1` record of an article, by content hash."""
     rows = store.rows("SELECT record FROM articles WHERE hash = ?", [article_hash])
     return json.loads(rows[0]["record"]) if rows else None
+
+
+# -------------------------------------------------------------------------------------------------
+# the corpus identity pass's inputs (onrecord/corpus/identities.py; sorted, so the pass is deterministic)
+
+# DuckDB and Spark SQL alike (the Spark job's second stage runs the same statements over its tables)
+IDENTITY_MENTIONS = """
+    SELECT article, source_key AS key, source_name AS name, source_kind AS kind,
+           bool_or(coalesce(source_anonymous, FALSE)) AS anonymous, count(*) AS n
+    FROM attributions WHERE source_key IS NOT NULL
+    GROUP BY article, source_key, source_name, source_kind
+    ORDER BY article, key, name NULLS FIRST, kind NULLS FIRST
+"""
+IDENTITY_ENTITIES = """
+    SELECT article, name, type, n_mentions AS n FROM entities
+    WHERE name IS NOT NULL AND type IN ('person', 'organization') ORDER BY article, id
+"""
+IDENTITY_ARTICLES = "SELECT hash, publisher, published_date FROM articles ORDER BY hash"
+IDENTITY_WRITTEN = """
+    SELECT article, source_key AS key, source_mention AS mention FROM attributions
+    WHERE source_key IS NOT NULL AND source_mention IS NOT NULL
+    GROUP BY article, source_key, source_mention ORDER BY article, key, mention
+"""
+IDENTITY_READS = {
+    "mentions": IDENTITY_MENTIONS,
+    "entities": IDENTITY_ENTITIES,
+    "articles": IDENTITY_ARTICLES,
+    "written": IDENTITY_WRITTEN,
+}
+IDENTITY_ALIASES = "SELECT n, action, key, value, author, added_at FROM identity_aliases ORDER BY n"
+
+
+def identity_inputs(store: Store) -> dict[str, list[dict[str, Any]]]:
+    """Every stored row the identity pass reads (raw values: dates stay dates)."""
+    return {part: store.rows(sql) for part, sql in IDENTITY_READS.items()}
+
+
+def alias_rows(store: Store) -> list[dict[str, Any]]:
+    """The users' corrections, in the order they apply."""
+    return records(store, IDENTITY_ALIASES)
 
 
 # -------------------------------------------------------------------------------------------------

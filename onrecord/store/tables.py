@@ -99,13 +99,46 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("error", "VARCHAR"),
         ("failed_at", "TIMESTAMP"),
     ],
+    "identities": [
+        ("id", "VARCHAR"),
+        ("name", "VARCHAR"),
+        ("kind", "VARCHAR"),
+        ("provenance", "VARCHAR"),
+    ],
+    "identity_members": [
+        ("article", "VARCHAR"),
+        ("key", "VARCHAR"),
+        ("identity", "VARCHAR"),
+        ("rule", "VARCHAR"),
+    ],
+    "identity_variants": [
+        ("identity", "VARCHAR"),
+        ("key", "VARCHAR"),
+        ("name", "VARCHAR"),
+        ("count", "INTEGER"),
+        ("rule", "VARCHAR"),
+    ],
+    "identity_aliases": [
+        ("n", "INTEGER"),
+        ("action", "VARCHAR"),
+        ("key", "VARCHAR"),
+        ("value", "VARCHAR"),
+        ("author", "VARCHAR"),
+        ("added_at", "TIMESTAMP"),
+    ],
 }
+
+# The corpus pass's tables (onrecord/corpus/identities.py): computed from the stored rows after every
+# ingest, so a Spark output or an export need not hold them (they are recomputed on loading).
+DERIVED = ("identities", "identity_members", "identity_variants")
+# Users' corrections (merge / split / rename), kept with the corpus and exported; optional in a table folder.
+USER_TABLES = ("identity_aliases",)
 
 # Tables whose rows belong to one article (column `article` holds its hash).
 PER_ARTICLE = ("entities", "mentions", "attributions", "repairs")
 
 # Columns whose values depend on when a row was written, not on the article: left out of comparisons.
-CLOCK_COLUMNS = {"ingested_at", "failed_at"}
+CLOCK_COLUMNS = {"ingested_at", "failed_at", "added_at"}
 
 # The manifest of a table folder (`onrecord export` or the Spark job); a folder holding it is loaded, not read as
 # articles.  Its "layout" says where each table is: "export" → DIR/<table>.parquet, "spark" → DIR/<table>/*.parquet.
@@ -122,6 +155,10 @@ ORDER_BY = {
     "attributions": "article, id",
     "repairs": "article, n",
     "failures": "name",
+    "identities": "id",
+    "identity_members": "article, key",
+    "identity_variants": "identity, key, name",
+    "identity_aliases": "n",
     "schema_migrations": "version",
 }
 

@@ -71,6 +71,9 @@ class Corpus:
             except StoreError as exc:
                 raise unavailable(exc) from None
             try:
+                from onrecord.store.identity import current
+
+                current(store)
                 yield store
             except CorpusUnavailable:
                 raise
@@ -116,6 +119,23 @@ class Corpus:
     @_reading
     def publisher(self, store: Any, name: str) -> dict[str, Any] | None:
         return queries.publisher_profile(store, name)
+
+    def correct(self, action: str, key: str, value: str) -> str:
+        """A user's correction from the speaker page (the same alias table as `onrecord speakers`): the
+        one write of the web, a short transaction under the same lock; an ingest holding the file
+        makes it a 503 like any corpus page."""
+        from onrecord.store.db import Store
+        from onrecord.store.identity import correct
+
+        with self._lock:
+            try:
+                store = Store.open(self.path)
+            except StoreError as exc:
+                raise unavailable(exc) from None
+            try:
+                return correct(store, action, key, value, by="web")
+            finally:
+                store.close()
 
     def speaker_keys(self, record: dict[str, Any]) -> dict[str, str]:
         """Attribution id → the speaker key the store gives its source (`keys.speaker_key`), to link a stored

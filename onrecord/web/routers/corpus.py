@@ -8,9 +8,10 @@ corpus; `absent` answers the same paths with a 404 that says how to start one wi
 from __future__ import annotations
 
 from typing import Any, Literal
+from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from onrecord.errors import Errors
@@ -71,6 +72,18 @@ def speaker_page(request: Request, key: str, corpus: CorpusDep) -> Response:
     chart = charts.timeline(found["timeline"], label=f"Quotes by {found['name']} per month")
     mix = charts.stacked(found["mix"], label="sourcing categories")
     return page(request, "speaker.html", title=found["name"], s=found, chart=chart, mix_chart=mix)
+
+
+@router.post("/api/speakers/merge", tags=["corpus"], summary="Merge one speaker into another (reversible by split)")
+def api_merge(corpus: CorpusDep, key: str = Form(max_length=500), target: str = Form(max_length=500)) -> dict[str, Any]:
+    """The speaker page's one-click merge: writes the same alias table as `onrecord speakers merge`."""
+    return {"merged": key, "into": corpus.correct("merge", key, target)}
+
+
+@router.post("/speakers/merge", include_in_schema=False)
+def merge_form(corpus: CorpusDep, key: str = Form(max_length=500), target: str = Form(max_length=500)) -> Response:
+    corpus.correct("merge", key, target)
+    return RedirectResponse(f"/speakers/{quote(target, safe='')}", status_code=303)
 
 
 @router.get("/api/publishers", tags=["corpus"], summary="Publishers and their sourcing profiles")
