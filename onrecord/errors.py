@@ -189,14 +189,13 @@ class OnrecordError(Exception):
     Takes a formatted template (`Errors.E0xx.format(...)`); its code is read from the message.
     """
 
-    code = "E000"
-
     def __init__(self, message: str) -> None:
         found = _CODED.match(message)
+        if not found:  # a bug in the raiser: every user-facing message has its template and code
+            raise TypeError(f"{type(self).__name__} takes a coded message (onrecord.errors.Errors): {message!r}")
         super().__init__(message)
-        # TRANSITION: an uncoded message still takes its class's old code; every raise moves to a template
-        self.code = found.group(1) if found else type(self).code
-        self.message = message[found.end() :] if found else message
+        self.code = found.group(1)
+        self.message = message[found.end() :]
 
     def __str__(self) -> str:
         return f"[{self.code}] {self.message}"
@@ -205,41 +204,27 @@ class OnrecordError(Exception):
 class InputError(OnrecordError):
     """The input cannot be read as an article (empty, binary, not decodable, no article in HTML)."""
 
-    code = "E001"
-
 
 class ModelError(OnrecordError):
     """The configured spaCy model is not installed or lacks a parser."""
-
-    code = "E002"
 
 
 class GoldError(OnrecordError):
     """An evaluation corpus is not laid out like PolNeAR (text/ and attributions/)."""
 
-    code = "E003"
-
 
 class OptionError(OnrecordError):
     """A command-line, environment or API option has an invalid value (e.g. a malformed date)."""
 
-    code = "E004"
-
 
 class StoreError(OnrecordError):
     """A corpus database cannot be used: locked by another writer, corrupt, foreign, or too new."""
-
-    code = "E005"
 
 
 class CorpusUnavailable(StoreError):
     """The web's corpus database cannot be read right now (locked by an ingest, missing, damaged):
     the corpus pages answer 503 with its message."""
 
-    code = "E141"
-
 
 class SparkError(OnrecordError):
     """The Spark job cannot run: PySpark or Java missing, bad input or output path."""
-
-    code = "E006"

@@ -112,3 +112,10 @@ def test_sigterm_stays_sigterm_when_a_library_replaces_the_exception(replacement
 def test_a_bug_without_a_signal_still_shows_its_traceback():
     result = CliRunner().invoke(_failing(RuntimeError("bug")))
     assert isinstance(result.exception, RuntimeError)
+
+
+def test_an_uncoded_message_is_a_bug_not_an_error_shown_to_users():
+    with pytest.raises(TypeError):
+        InputError("something went wrong")
+    error = InputError(Errors.E010.format(name="a.txt", size=9, limit=5, env="ONRECORD_MAX_CHARS"))
+    assert error.code == "E010" and str(error).startswith("[E010] a.txt: 9 characters")
