@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Token
 from onrecord.attribute import frames
 from onrecord.attribute.acts import evidence_subjects
 from onrecord.attribute.lexicon import _lines
+from onrecord.attribute.nearby import doc_text
 from onrecord.resolve.lexicon import organization_nouns, person_nouns, titles
 
 Range = tuple[int, int]
@@ -30,15 +31,19 @@ def _words(kind: str) -> frozenset[str]:
 
 
 _QUOTE_MARKS = frozenset('"“”„«»')
+_QUESTION_KEY = "onrecord.questions"
 
 
 def is_question(token: Token) -> bool:
     """The cue's sentence asks (and quotes no one): a rhetorical or reader-addressed question."""
     sent = token.sent
-    if any(ch in _QUOTE_MARKS for ch in sent.text):
-        return False  # “Did you …?” she asked: the question is someone's quoted speech
-    last = next((t for t in reversed(sent) if not t.is_space), None)
-    return last is not None and last.text.endswith("?")
+    cache = token.doc.user_data.setdefault(_QUESTION_KEY, {})
+    asks = cache.get(sent.start)
+    if asks is None:
+        text = doc_text(token.doc)[sent.start_char : sent.end_char].rstrip()
+        # “Did you …?” she asked: a question inside a quotation is someone's quoted speech
+        asks = cache[sent.start] = text.endswith("?") and not any(ch in _QUOTE_MARKS for ch in text)
+    return asks
 
 
 def is_imperative(token: Token) -> bool:
@@ -51,7 +56,7 @@ def is_imperative(token: Token) -> bool:
         return False
     if any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "expl", "csubj") for c in verb.children):
         return False
-    before = [t for t in verb.sent if t.i < verb.i and t.is_alpha]
+    before = [t for t in verb.doc[verb.sent.start : verb.i] if t.is_alpha]
     return all(t.dep_ in ("advmod", "intj", "cc") or t.lower_ == "please" for t in before)
 
 
@@ -99,10 +104,10 @@ def _named_subject(token: Token) -> bool:
         subject = token.head
     if subject is None:
         return False
-    if subject.lower_ in ("he", "she", "they", "i", "we"):
+    if subject.lower_ in ("he", "she", "they"):
         return True
     return subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or any(
-        t.ent_type_ in ("PERSON", "ORG") for t in subject.subtree
+        t.ent_type_ in ("PERSON", "ORG") for t in subject.children if t.dep_ in ("compound", "poss", "appos")
     )
 
 
