@@ -77,3 +77,27 @@ def test_a_table_cell_mark_before_a_quote_is_debris():
     text = "| Spring | “ | “Oh, a gift for me? You are far too kind to me, really.” |"
     (quote,) = find_quotes(text)
     assert text[quote.inner_start : quote.inner_end].startswith("Oh, a gift")
+
+
+@pytest.mark.parametrize("phrase", ["|  |  |", "Writing in a blog post"])
+def test_table_rules_and_participial_phrases_are_no_source(nlp, phrase):
+    from onrecord.attribute import _drop_phrase_sources
+    from onrecord.attribute.found import Found
+
+    text = f"{phrase}, the port would close in March."
+    doc = nlp(text)
+    item = Found(
+        content=[(len(phrase) + 2, len(text) - 1)], cue=None, cue_lemma="", source=(0, len(phrase)), name=phrase
+    )
+    _drop_phrase_sources(doc, [item])
+    assert item.source is None and item.name == ""
+
+
+def test_a_named_source_is_kept(nlp):
+    from onrecord.attribute import _drop_phrase_sources
+    from onrecord.attribute.found import Found
+
+    doc = nlp("Mayor Ilse Brandt said the port would close in March.")
+    item = Found(content=[(24, 52)], cue=(18, 22), cue_lemma="say", source=(0, 17), name="Ilse Brandt")
+    _drop_phrase_sources(doc, [item])
+    assert item.source == (0, 17)
