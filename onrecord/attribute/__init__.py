@@ -63,7 +63,7 @@ def _drop_phrase_sources(doc: Doc, found: list[Found]) -> None:
         span = doc.char_span(*item.source, alignment_mode="expand")
         if span is None or not len(span):
             continue
-        if span.root.pos_ in ("VERB", "AUX", "ADP", "SCONJ") or not any(t.is_alpha for t in span):
+        if span.root.pos_ in ("VERB", "AUX", "ADP", "SCONJ") or not any(c.isalpha() for c in span.text):
             item.source, item.name = None, ""  # also table rules ("|  |  |") taken for a name
 
 
