@@ -111,6 +111,29 @@ def _named_subject(token: Token) -> bool:
     )
 
 
+def _impersonal(token: Token, subject: Token | None) -> bool:
+    """The verb hangs from an adjective whose subject is an empty "it" ("it is worth noting",
+    "it would be safe to say"), or has "it" as an expletive or inherited subject."""
+    if subject is not None and subject.lower_ == "it":
+        return subject.dep_ == "expl" or subject.head.i != token.i
+    node, adjective = token, False
+    for _ in range(4):
+        if node.dep_ not in ("xcomp", "acomp", "pcomp", "prep") or node.head.i == node.i:
+            return False
+        node = node.head
+        adjective = adjective or node.pos_ == "ADJ"
+        if adjective and any(c.dep_ in ("nsubj", "expl") and c.lower_ == "it" for c in node.children):
+            return True
+    return False
+
+
+def _inverted_had(token: Token) -> bool:
+    """ "had they known": an auxiliary before its subject, outside a question, is a condition."""
+    aux = next((c for c in token.children if c.dep_ == "aux" and c.lower_ in ("had", "were", "should")), None)
+    subj = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return aux is not None and subj is not None and aux.i < subj.i < token.i
+
+
 def not_a_report(doc: Doc, token: Token, frame: str, content: Range | None) -> str | None:
     """Why a verb reading is not an attribution ("question", "imperative", "hedge", "agentless",
     "generic", "pronoun_object"), or None when nothing speaks against it."""
@@ -130,6 +153,10 @@ def not_a_report(doc: Doc, token: Token, frame: str, content: Range | None) -> s
     subject = frames.subject(token)
     if subject is not None and subject.lower_ in _words("generic"):
         return "generic"
+    if _impersonal(token, subject):
+        return "impersonal"  # "it is worth noting that …", "it would be safe to say …": the writer
+    if _inverted_had(token):
+        return "counterfactual"  # "had they known …"
     if content is not None and (frame in ("object", "to") or frame.startswith("prep:")):
         words = [t for t in doc[content[0] : content[1]] if not t.is_punct]
         if len(words) == 1 and words[0].lower_ in _words("pronoun_object"):

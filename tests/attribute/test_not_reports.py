@@ -101,3 +101,26 @@ def test_a_named_source_is_kept(nlp):
     item = Found(content=[(24, 52)], cue=(18, 22), cue_lemma="say", source=(0, 17), name="Ilse Brandt")
     _drop_phrase_sources(doc, [item])
     assert item.source == (0, 17)
+
+
+def test_the_writers_impersonal_voice_and_conditions_are_no_reports(analyze):
+    text = (
+        "It is worth noting that the harbour has flooded twice this year. "
+        "Had the council known the wall was failing, it would have acted sooner. "
+        "The mayor said the repairs would start in May."
+    )
+    contents = [a.content.text for a in analyze(text).attributions]
+    assert any("repairs would start in May" in c for c in contents), contents
+    assert not any("flooded twice" in c for c in contents), contents
+    assert not any("wall was failing" in c for c in contents), contents
+
+
+def test_a_quotation_with_no_speaker_nearby_is_kept_unresolved_but_a_title_is_not(analyze):
+    text = (
+        "Dialogue\n\n"
+        "| Spring | “The flowers are finally out, and the whole town smells of them.” |\n\n"
+        "Her favourite song is “Down By The Old Harbour Wall Tonight”.\n"
+    )
+    rows = analyze(text).attributions
+    assert [a.content.text for a in rows] == ["“The flowers are finally out, and the whole town smells of them.”"]
+    assert rows[0].source is None and rows[0].type == "direct" and rows[0].act == "speech"
