@@ -87,6 +87,12 @@ def subject_class(subj: Token | None) -> str:
     return "thing"
 
 
+def _verb_class(lemma: str) -> str:
+    from onrecord.attribute.model import verb_class  # the model module imports this one
+
+    return verb_class(lemma)
+
+
 def _agentless_passive(token: Token) -> bool:
     children = list(token.children)
     passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in children) or (
@@ -161,6 +167,15 @@ def not_a_report(doc: Doc, token: Token, frame: str, content: Range | None) -> s
         words = [t for t in doc[content[0] : content[1]] if not t.is_punct]
         if len(words) == 1 and words[0].lower_ in _words("pronoun_object"):
             return "pronoun_object"
+        # A verb of no reporting class with a thing as subject and a bare noun phrase as content
+        # narrates ("kefir offers similar benefits", "the algorithms compare my face"); with a person
+        # or organisation as subject PolNeAR often annotates it as a position, so it stays.
+        if (
+            subject_class(subject) == "thing"
+            and _verb_class(lemma) == "other"
+            and _noun_phrase_only(doc[content[0] : content[1]])
+        ):
+            return "narrated"
         preposition = frame[5:] if frame.startswith("prep:") else None
         topical = lemma in _words("topic_verb") and (preposition in _words("topic_prep") or frame == "object")
         if topical and _noun_phrase_only(doc[content[0] : content[1]]):

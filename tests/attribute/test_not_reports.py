@@ -124,3 +124,14 @@ def test_a_quotation_with_no_speaker_nearby_is_kept_unresolved_but_a_title_is_no
     rows = analyze(text).attributions
     assert [a.content.text for a in rows] == ["“The flowers are finally out, and the whole town smells of them.”"]
     assert rows[0].source is None and rows[0].type == "direct" and rows[0].act == "speech"
+
+
+def test_a_thing_doing_something_to_a_noun_phrase_is_narration(nlp):
+    from onrecord.attribute.filters import not_a_report
+
+    doc = nlp("The new scanner compares every face with a police database.")
+    verb = next(t for t in doc if t.lemma_ == "compare")
+    assert not_a_report(doc, verb, "object", (verb.i + 1, len(doc) - 1)) == "narrated"
+    doc = nlp("The mayor compares the plan with a blank cheque.")
+    verb = next(t for t in doc if t.lemma_ == "compare")
+    assert not_a_report(doc, verb, "object", (verb.i + 1, len(doc) - 1)) is None
