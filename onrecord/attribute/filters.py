@@ -163,10 +163,19 @@ def not_a_report(doc: Doc, token: Token, frame: str, content: Range | None) -> s
         return "impersonal"  # "it is worth noting that …", "it would be safe to say …": the writer
     if _inverted_had(token):
         return "counterfactual"  # "had they known …"
-    if content is not None and (frame in ("object", "to") or frame.startswith("prep:")):
+    if content is not None and (frame in ("object", "to", "xcomp") or frame.startswith("prep:")):
         words = [t for t in doc[content[0] : content[1]] if not t.is_punct]
         if len(words) == 1 and words[0].lower_ in _words("pronoun_object"):
             return "pronoun_object"
+        span = doc[content[0] : content[1]]
+        if all(t.ent_type_ in ("DATE", "TIME") or t.is_punct for t in span):
+            return "empty"  # "comment on [Monday]": a time is no content
+        if (
+            len(span) <= 6
+            and span.root.lemma_.lower() in _words("empty")
+            and not any(c.dep_ in ("dobj", "ccomp", "xcomp") or _says_what(c) for c in span.root.children)
+        ):
+            return "empty"  # "declined to comment (on Monday)", "refused to elaborate"
         # A verb of no reporting class with a thing as subject and a bare noun phrase as content
         # narrates ("kefir offers similar benefits", "the algorithms compare my face"); with a person
         # or organisation as subject PolNeAR often annotates it as a position, so it stays.
@@ -181,6 +190,13 @@ def not_a_report(doc: Doc, token: Token, frame: str, content: Range | None) -> s
         if topical and _noun_phrase_only(doc[content[0] : content[1]]):
             return "topic"
     return None
+
+
+def _says_what(child: Token) -> bool:
+    """A prepositional child that gives the talk a subject ("comment on the plan"), not a time."""
+    if child.dep_ != "prep":
+        return False
+    return any(g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME") for g in child.children)
 
 
 def _noun_phrase_only(span) -> bool:

@@ -135,3 +135,10 @@ def test_a_thing_doing_something_to_a_noun_phrase_is_narration(nlp):
     doc = nlp("The mayor compares the plan with a blank cheque.")
     verb = next(t for t in doc if t.lemma_ == "compare")
     assert not_a_report(doc, verb, "object", (verb.i + 1, len(doc) - 1)) is None
+
+
+def test_declining_to_comment_says_nothing(analyze):
+    text = "The harbour board declined to comment on Monday. The mayor said the board had met twice."
+    contents = [a.content.text for a in analyze(text).attributions]
+    assert any("met twice" in c for c in contents), contents
+    assert not any(c.startswith("to comment") for c in contents), contents
