@@ -54,14 +54,17 @@ def find_attributions(doc: Doc, *, use_model: bool = True, model: cue_model.CueM
 
 
 def _drop_phrase_sources(doc: Doc, found: list[Found]) -> None:
-    """A source is a noun phrase: a participial or prepositional phrase ("Writing in a blog post",
-    "After the vote") taken for one is no speaker, so the attribution keeps no source."""
+    """A source is a noun phrase with words: a participial or prepositional phrase ("Writing in a blog
+    post", "After the vote") or page debris taken for one is no speaker, so the attribution keeps no
+    source."""
     for item in found:
         if item.source is None:
             continue
         span = doc.char_span(*item.source, alignment_mode="expand")
-        if span is not None and len(span) and span.root.pos_ in ("VERB", "AUX", "ADP", "SCONJ"):
-            item.source, item.name = None, ""
+        if span is None or not len(span):
+            continue
+        if span.root.pos_ in ("VERB", "AUX", "ADP", "SCONJ") or not any(c.isalpha() for c in span.text):
+            item.source, item.name = None, ""  # also table rules ("|  |  |") taken for a name
 
 
 def classify(item: Found, quotes: QuoteIndex) -> str:

@@ -14,6 +14,7 @@ from onrecord.attribute.nearby import Nearby, Sentences, doc_text
 from onrecord.attribute.quotes import Quote
 
 MIN_QUOTE_WORDS = 5  # shorter unclaimed quotes are scare quotes or titles, not attributions
+UNCLAIMED_QUOTES = True  # keep a quotation no speaker is near enough to continue, unresolved
 PREVIOUS_SPEAKER_WINDOW = 600  # characters back to look for whoever a cue-less quote continues (chosen on train)
 
 _DASH_SOURCE = re.compile(r"[ \t]*[―—–]\s*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,4})")
@@ -42,6 +43,13 @@ def attach_quotes(doc: Doc, found: list[Found], quotes: list[Quote]) -> list[Fou
                 extend(previous, span)
                 continue
             if previous is None:
+                if not UNCLAIMED_QUOTES or _title_of_a_work(text[quote.inner_start : quote.inner_end]):
+                    continue
+                # A quotation is the strongest sign of an attribution: with no speaker near enough to
+                # continue, it is kept with its speaker unresolved (dialogue lines in a table).
+                introduced = Found(content=[span], cue=None, cue_lemma="", source=None, name="", confidence=0.5)
+                found.append(introduced)
+                nearby.add(introduced)
                 continue
             introduced = Found(
                 content=[span],
@@ -121,6 +129,14 @@ def _colon_intro(doc: Doc, text: str, quote: Quote, sentences: Sentences) -> Fou
         return None
     item = found_from_ranges(doc, None, (root.i, root.i + 1), root.lemma_.lower(), source, root, 0.7)
     return item.with_content((quote.start, quote.end))
+
+
+def _title_of_a_work(inner: str) -> bool:
+    """“My Heart Will Go On”: every word capitalised (small words aside) and no sentence inside."""
+    words = [w for w in inner.split() if w[:1].isalpha()]
+    small = {"a", "an", "the", "of", "in", "on", "and", "or", "to", "for", "at", "by", "with"}
+    capital = [w for w in words if w[:1].isupper() or w.lower() in small]
+    return bool(words) and len(capital) == len(words) and not inner.rstrip(" ,").endswith((".", "!", "?"))
 
 
 def _previous_speaker(nearby: Nearby, quote: Quote) -> Found | None:

@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Token
 from onrecord.attribute import frames
 from onrecord.attribute.acts import evidence_subjects
 from onrecord.attribute.lexicon import _lines
+from onrecord.attribute.nearby import doc_text
 from onrecord.resolve.lexicon import organization_nouns, person_nouns, titles
 
 Range = tuple[int, int]
@@ -30,15 +31,19 @@ def _words(kind: str) -> frozenset[str]:
 
 
 _QUOTE_MARKS = frozenset('"“”„«»')
+_QUESTION_KEY = "onrecord.questions"
 
 
 def is_question(token: Token) -> bool:
     """The cue's sentence asks (and quotes no one): a rhetorical or reader-addressed question."""
     sent = token.sent
-    if any(ch in _QUOTE_MARKS for ch in sent.text):
-        return False  # “Did you …?” she asked: the question is someone's quoted speech
-    last = next((t for t in reversed(sent) if not t.is_space), None)
-    return last is not None and last.text.endswith("?")
+    cache = token.doc.user_data.setdefault(_QUESTION_KEY, {})
+    asks = cache.get(sent.start)
+    if asks is None:
+        text = doc_text(token.doc)[sent.start_char : sent.end_char].rstrip()
+        # “Did you …?” she asked: a question inside a quotation is someone's quoted speech
+        asks = cache[sent.start] = text.endswith("?") and not any(ch in _QUOTE_MARKS for ch in text)
+    return asks
 
 
 def is_imperative(token: Token) -> bool:
@@ -51,7 +56,7 @@ def is_imperative(token: Token) -> bool:
         return False
     if any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "expl", "csubj") for c in verb.children):
         return False
-    before = [t for t in verb.sent if t.i < verb.i and t.is_alpha]
+    before = [t for t in verb.doc[verb.sent.start : verb.i] if t.is_alpha]
     return all(t.dep_ in ("advmod", "intj", "cc") or t.lower_ == "please" for t in before)
 
 
@@ -82,6 +87,12 @@ def subject_class(subj: Token | None) -> str:
     return "thing"
 
 
+def _verb_class(lemma: str) -> str:
+    from onrecord.attribute.model import verb_class  # the model module imports this one
+
+    return verb_class(lemma)
+
+
 def _agentless_passive(token: Token) -> bool:
     children = list(token.children)
     passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in children) or (
@@ -99,11 +110,34 @@ def _named_subject(token: Token) -> bool:
         subject = token.head
     if subject is None:
         return False
-    if subject.lower_ in ("he", "she", "they", "i", "we"):
+    if subject.lower_ in ("he", "she", "they"):
         return True
     return subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or any(
-        t.ent_type_ in ("PERSON", "ORG") for t in subject.subtree
+        t.ent_type_ in ("PERSON", "ORG") for t in subject.children if t.dep_ in ("compound", "poss", "appos")
     )
+
+
+def _impersonal(token: Token, subject: Token | None) -> bool:
+    """The verb hangs from an adjective whose subject is an empty "it" ("it is worth noting",
+    "it would be safe to say"), or has "it" as an expletive or inherited subject."""
+    if subject is not None and subject.lower_ == "it":
+        return subject.dep_ == "expl" or subject.head.i != token.i
+    node, adjective = token, False
+    for _ in range(4):
+        if node.dep_ not in ("xcomp", "acomp", "pcomp", "prep") or node.head.i == node.i:
+            return False
+        node = node.head
+        adjective = adjective or node.pos_ == "ADJ"
+        if adjective and any(c.dep_ in ("nsubj", "expl") and c.lower_ == "it" for c in node.children):
+            return True
+    return False
+
+
+def _inverted_had(token: Token) -> bool:
+    """ "had they known": an auxiliary before its subject, outside a question, is a condition."""
+    aux = next((c for c in token.children if c.dep_ == "aux" and c.lower_ in ("had", "were", "should")), None)
+    subj = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return aux is not None and subj is not None and aux.i < subj.i < token.i
 
 
 def not_a_report(doc: Doc, token: Token, frame: str, content: Range | None) -> str | None:
@@ -125,15 +159,44 @@ def not_a_report(doc: Doc, token: Token, frame: str, content: Range | None) -> s
     subject = frames.subject(token)
     if subject is not None and subject.lower_ in _words("generic"):
         return "generic"
-    if content is not None and (frame in ("object", "to") or frame.startswith("prep:")):
+    if _impersonal(token, subject):
+        return "impersonal"  # "it is worth noting that …", "it would be safe to say …": the writer
+    if _inverted_had(token):
+        return "counterfactual"  # "had they known …"
+    if content is not None and (frame in ("object", "to", "xcomp") or frame.startswith("prep:")):
         words = [t for t in doc[content[0] : content[1]] if not t.is_punct]
         if len(words) == 1 and words[0].lower_ in _words("pronoun_object"):
             return "pronoun_object"
+        span = doc[content[0] : content[1]]
+        if all(t.ent_type_ in ("DATE", "TIME") or t.is_punct for t in span):
+            return "empty"  # "comment on [Monday]": a time is no content
+        if (
+            len(span) <= 6
+            and span.root.lemma_.lower() in _words("empty")
+            and not any(c.dep_ in ("dobj", "ccomp", "xcomp") or _says_what(c) for c in span.root.children)
+        ):
+            return "empty"  # "declined to comment (on Monday)", "refused to elaborate"
+        # A verb of no reporting class with a thing as subject and a bare noun phrase as content
+        # narrates ("kefir offers similar benefits", "the algorithms compare my face"); with a person
+        # or organisation as subject PolNeAR often annotates it as a position, so it stays.
+        if (
+            subject_class(subject) == "thing"
+            and _verb_class(lemma) == "other"
+            and _noun_phrase_only(doc[content[0] : content[1]])
+        ):
+            return "narrated"
         preposition = frame[5:] if frame.startswith("prep:") else None
         topical = lemma in _words("topic_verb") and (preposition in _words("topic_prep") or frame == "object")
         if topical and _noun_phrase_only(doc[content[0] : content[1]]):
             return "topic"
     return None
+
+
+def _says_what(child: Token) -> bool:
+    """A prepositional child that gives the talk a subject ("comment on the plan"), not a time."""
+    if child.dep_ != "prep":
+        return False
+    return any(g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME") for g in child.children)
 
 
 def _noun_phrase_only(span) -> bool:

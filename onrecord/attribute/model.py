@@ -30,6 +30,7 @@ from onrecord.attribute.cues import DEFAULT_CONFIDENCE, found_from_ranges, match
 from onrecord.attribute.filters import subject_class
 from onrecord.attribute.found import Found
 from onrecord.attribute.lexicon import cue_frames, frame_precision, read_frames
+from onrecord.attribute.nearby import doc_text
 from onrecord.attribute.quotes import QuoteIndex
 from onrecord.attribute.relays import NESTING_CONFIDENCE
 
@@ -79,6 +80,8 @@ class DocContext:
 
     def __init__(self, doc: Doc, inside_quote: list[bool]) -> None:
         self.doc = doc
+        self.text = doc_text(doc)
+        self.lines: dict[int, list[str]] = {}  # line start -> the line's features
         self.tokens = list(doc)
         self.inside = inside_quote
         self.is_mark = [t.text in QUOTE_CHARS for t in self.tokens]
@@ -147,15 +150,17 @@ def verb_class(lemma: str) -> str:
 
 def _line_features(ctx: DocContext, token: Token) -> list[str]:
     """Headings and page furniture: the token's line is short and unpunctuated, or shouted."""
-    text = ctx.doc.text
+    text = ctx.text
     start = text.rfind("\n", 0, token.idx) + 1
-    end = text.find("\n", token.idx)
-    line = text[start : end if end >= 0 else len(text)].strip()
-    words = line.split()
-    short = len(words) <= 12 and not line.endswith((".", "!", "?", '"', "”", "’", ":"))
-    letters = [c for c in line if c.isalpha()]
-    caps = len(letters) >= 6 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
-    return [f"line_short={short}", f"line_caps={caps}"]
+    feats = ctx.lines.get(start)
+    if feats is None:
+        end = text.find("\n", token.idx)
+        line = text[start : end if end >= 0 else len(text)].strip()
+        short = len(line.split()) <= 12 and not line.endswith((".", "!", "?", '"', "”", "’", ":"))
+        letters = [c for c in line if c.isalpha()]
+        caps = len(letters) >= 6 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+        feats = ctx.lines[start] = [f"line_short={short}", f"line_caps={caps}"]
+    return feats
 
 
 def _subject_features(token: Token) -> list[str]:
@@ -245,9 +250,10 @@ def frame_features(ctx: DocContext, cand: Candidate) -> list[str]:
         f"root_ent={root.ent_type_}",
         f"lem_len={lemma}|{_bucket(end - start)}",
     ]
-    words = [t for t in span if not t.is_punct]
-    if len(words) == 1 and words[0].pos_ == "PRON":
-        feats.append("content_pronoun")
+    if end - start <= 2:
+        words = [t for t in span if not t.is_punct]
+        if len(words) == 1 and words[0].pos_ == "PRON":
+            feats.append("content_pronoun")
     return feats
 
 

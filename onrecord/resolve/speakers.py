@@ -147,7 +147,8 @@ class SpeakerResolver:
     def _named_nearby(self, span: Span, head: Token) -> Entity | None:
         """'the singer said', 'the celeb also admitted', 'the Director noted': a definite person
         noun names the person the same or the previous paragraphs name, when exactly one person is
-        named there outside quotations (with two, the reader cannot tell either)."""
+        named there outside quotations; of several, the one who spoke last (with two and neither
+        speaking, the reader cannot tell either)."""
         noun = head.lemma_.lower()
         if noun not in person_nouns() and noun not in titles():
             return None
@@ -160,7 +161,14 @@ class SpeakerResolver:
                 break
             if entity.type == "person" and not self.in_quote(start) and entity not in people:
                 people.append(entity)
-        return people[0] if len(people) == 1 else None
+        if len(people) == 1:
+            return people[0]
+        # Several people named there: the one who spoke last is the one the article follows.
+        ids = {p.id: p for p in people}
+        for position, spoken in reversed(self.history[-RECENT:]):
+            if position < head.i and spoken.entity in ids:
+                return ids[spoken.entity]
+        return None
 
     def _plural_antecedent(self, token: int) -> Speaker | None:
         """'they added': the latest plural unnamed speaker or organisation resolved before."""

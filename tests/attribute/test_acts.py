@@ -45,6 +45,8 @@ def test_the_table_is_data_and_frame_specific():
     assert act_of("promise", "xcomp", None) == "intention"
     assert act_of("promise", "clause", None) == "speech"
     assert act_of("mutter", "clause", None) == "speech"
+    assert act_of("like", "xcomp", None) == "intention"  # "would like to"
+    assert act_of("like", "object", None) == "thought"
     # a finding as the source makes it evidence, whatever the verb
     assert act_of("say", "clause", "poll") == "evidence"
     assert act_of("according to", "", "document") == "evidence"

@@ -77,3 +77,68 @@ def test_a_table_cell_mark_before_a_quote_is_debris():
     text = "| Spring | “ | “Oh, a gift for me? You are far too kind to me, really.” |"
     (quote,) = find_quotes(text)
     assert text[quote.inner_start : quote.inner_end].startswith("Oh, a gift")
+
+
+@pytest.mark.parametrize("phrase", ["|  |  |", "Writing in a blog post"])
+def test_table_rules_and_participial_phrases_are_no_source(nlp, phrase):
+    from onrecord.attribute import _drop_phrase_sources
+    from onrecord.attribute.found import Found
+
+    text = f"{phrase}, the port would close in March."
+    doc = nlp(text)
+    item = Found(
+        content=[(len(phrase) + 2, len(text) - 1)], cue=None, cue_lemma="", source=(0, len(phrase)), name=phrase
+    )
+    _drop_phrase_sources(doc, [item])
+    assert item.source is None and item.name == ""
+
+
+def test_a_named_source_is_kept(nlp):
+    from onrecord.attribute import _drop_phrase_sources
+    from onrecord.attribute.found import Found
+
+    doc = nlp("Mayor Ilse Brandt said the port would close in March.")
+    item = Found(content=[(24, 52)], cue=(18, 22), cue_lemma="say", source=(0, 17), name="Ilse Brandt")
+    _drop_phrase_sources(doc, [item])
+    assert item.source == (0, 17)
+
+
+def test_the_writers_impersonal_voice_and_conditions_are_no_reports(analyze):
+    text = (
+        "It is worth noting that the harbour has flooded twice this year. "
+        "Had the council known the wall was failing, it would have acted sooner. "
+        "The mayor said the repairs would start in May."
+    )
+    contents = [a.content.text for a in analyze(text).attributions]
+    assert any("repairs would start in May" in c for c in contents), contents
+    assert not any("flooded twice" in c for c in contents), contents
+    assert not any("wall was failing" in c for c in contents), contents
+
+
+def test_a_quotation_with_no_speaker_nearby_is_kept_unresolved_but_a_title_is_not(analyze):
+    text = (
+        "Dialogue\n\n"
+        "| Spring | “The flowers are finally out, and the whole town smells of them.” |\n\n"
+        "Her favourite song is “Down By The Old Harbour Wall Tonight”.\n"
+    )
+    rows = analyze(text).attributions
+    assert [a.content.text for a in rows] == ["“The flowers are finally out, and the whole town smells of them.”"]
+    assert rows[0].source is None and rows[0].type == "direct" and rows[0].act == "speech"
+
+
+def test_a_thing_doing_something_to_a_noun_phrase_is_narration(nlp):
+    from onrecord.attribute.filters import not_a_report
+
+    doc = nlp("The new scanner compares every face with a police database.")
+    verb = next(t for t in doc if t.lemma_ == "compare")
+    assert not_a_report(doc, verb, "object", (verb.i + 1, len(doc) - 1)) == "narrated"
+    doc = nlp("The mayor compares the plan with a blank cheque.")
+    verb = next(t for t in doc if t.lemma_ == "compare")
+    assert not_a_report(doc, verb, "object", (verb.i + 1, len(doc) - 1)) is None
+
+
+def test_declining_to_comment_says_nothing(analyze):
+    text = "The harbour board declined to comment on Monday. The mayor said the board had met twice."
+    contents = [a.content.text for a in analyze(text).attributions]
+    assert any("met twice" in c for c in contents), contents
+    assert not any(c.startswith("to comment") for c in contents), contents

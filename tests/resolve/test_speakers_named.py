@@ -82,3 +82,16 @@ def test_the_former_mayor_is_the_man_named_just_before(singer):
     source = speaker_of(singer, "proud of the city")
     assert source.name == "Tom Reeve"
     assert source.kind == "person"
+
+
+def test_of_several_people_the_descriptor_follows_the_last_speaker(analyze):
+    text = (
+        "Lina Marsh met her old producer Tom Reeve in Vellmar last spring.\n\n"
+        '"We had not spoken in ten years," Marsh said.\n\n'
+        "The singer added that a new album would follow in the autumn."
+    )
+    article = analyze(text)
+    (said,) = [x for x in article.attributions if "ten years" in x.content.text]
+    (added,) = [x for x in article.attributions if "new album" in x.content.text]
+    assert said.source.entity is not None and "Marsh" in said.source.name
+    assert added.source.entity == said.source.entity
