@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from onrecord.keys import fold
+from onrecord.keys import name_key as speaker_key
 from onrecord.resolve.lexicon import (
     capitals,
-    fold,
     given_names,
     organization_names,
     organization_nouns,
-    speaker_key,
     titles,
 )
 

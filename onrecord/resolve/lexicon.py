@@ -1,8 +1,8 @@
-"""Rule data for resolution (titles, organisation nouns, anonymity markers, aliases), read once."""
+"""Rule data for resolution (titles, organisation nouns, anonymity markers), read once; the speaker
+key and its alias table live in onrecord/keys.py."""
 
 from __future__ import annotations
 
-import unicodedata
 from functools import lru_cache
 
 from onrecord.datafiles import lines
@@ -51,28 +51,6 @@ def anonymity() -> tuple[frozenset[str], tuple[str, ...]]:
         else:
             heads.add(line.lower())
     return frozenset(heads), tuple(phrases)
-
-
-@lru_cache(maxsize=1)
-def aliases() -> dict[str, str]:
-    table = {}
-    for line in _lines("aliases.tsv"):
-        variant, _, canonical = line.partition("\t")
-        table[variant.strip().lower()] = canonical.strip().lower()
-    return table
-
-
-def fold(text: str) -> str:
-    """Lower case without accents or punctuation: the comparable form of a name."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join("".join(c if c.isalnum() else " " for c in kept).split())
-
-
-def speaker_key(name: str, kind: str | None) -> str:
-    """Stable cross-article identity: kind plus the folded name with variant spellings unified."""
-    words = [aliases().get(w, w) for w in fold(name).split()]
-    return f"{kind or 'unknown'}:{' '.join(words)}"
 
 
 @lru_cache(maxsize=1)

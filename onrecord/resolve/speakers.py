@@ -15,15 +15,15 @@ from spacy.tokens import Doc, Span, Token
 
 from onrecord.attribute.nearby import doc_text
 from onrecord.attribute.quotes import find_quotes
+from onrecord.keys import fold
+from onrecord.keys import name_key as speaker_key
 from onrecord.resolve.entities import Entity, EntityTable
 from onrecord.resolve.lexicon import (
     anonymity,
-    fold,
     organization_names,
     organization_nouns,
     person_nouns,
     role_synonyms,
-    speaker_key,
     titles,
 )
 
