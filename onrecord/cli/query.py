@@ -12,18 +12,11 @@ from typing import Any
 
 import click
 
-from onrecord.cli.common import act_option, handle_errors, parse_acts
+from onrecord.cli.common import act_option, format_option, handle_errors, parse_acts
 from onrecord.errors import OptionError
 from onrecord.settings import iso_date
 
-FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="Output as an aligned table, CSV or JSON.",
-)
+FORMAT = format_option(["table", "csv", "json"], "table", "Output as an aligned table, CSV or JSON.")
 DB_READ = click.option(
     "--db", required=True, type=click.Path(dir_okay=False), help="The DuckDB database written by ingest."
 )
@@ -68,14 +61,7 @@ def query() -> None:
 
 @query.command()
 @DB_READ
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="Output as a table, CSV or a JSON object.",
-)
+@FORMAT
 @handle_errors
 def stats(db: str, fmt: str) -> None:
     """Counts: articles, attributions, speakers, entities, failures, date range."""
