@@ -17,7 +17,9 @@ more than `COMMON` attributions, are skipped), then every candidate pair is chec
 difflib; the linked pairs are joined (union–find).  Everything is sorted before use and a statement's id
 is a hash of its smallest member, so re-running gives the same statements, and one ingest gives the same
 statements as the same articles ingested in parts (an article ingested later joins the statements it
-matches; the first appearance moves when it is older).
+matches; the first appearance moves when it is older).  A tie in publication date is broken by the
+article's stored name (`first_by` = "name"), not by when it was stored: parallel workers store articles
+in a different order on every run.
 
 `datasketch`'s MinHash LSH was the first choice for the candidates; it needs scipy, which this project
 does not ship, so the candidates come from the exact shingle index instead (no false negatives, and the
@@ -53,10 +55,11 @@ ELLIPSIS = re.compile(r"\.\.\.|…|\[\.\.\.\]")
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    """Function words, left out of a paraphrase's content (spaCy's English list)."""
-    from spacy.lang.en.stop_words import STOP_WORDS
+    """Function words, left out of a paraphrase's content (data/stopwords.txt; no spaCy import at the end
+    of an ingest whose workers did the parsing)."""
+    from onrecord.datafiles import lines
 
-    return frozenset(STOP_WORDS)
+    return frozenset(w.strip().lower() for w in lines("onrecord.corpus", "data/stopwords.txt") if w.strip())
 
 
 def words(text: str | None) -> list[str]:
@@ -108,7 +111,7 @@ def items(
         if who is None or not tokens or art is None:
             continue
         published = art.get("published_date")
-        order = (published is None, published or date.min, art.get("ingest_order") or 0, row["article"], row["id"])
+        order = (published is None, published or date.min, art.get("tie_order") or 0, row["article"], row["id"])
         info = dict(row, publisher=art.get("publisher"))
         found.append(Item(row["article"], row["id"], who, row.get("type") or "", tokens, published, order, info))
     return sorted(found, key=lambda i: (i.identity, i.ref))
@@ -261,10 +264,10 @@ def appearance_rows(sid: str, members: list[Item]) -> list[dict[str, Any]]:
 
 
 def statement_row(sid: str, members: list[Item], rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """The statement: its first appearance (earliest date; ingest order breaks a tie and says so), its
+    """The statement: its first appearance (earliest date; the article name breaks a tie and says so), its
     reach, and whether its words changed or a paraphrase was later quoted."""
     first = members[0]
-    tie = len(members) > 1 and members[1].published == first.published and first.published is not None
+    tie = len(members) > 1 and members[1].published == first.published  # undated ones tie too
     quoted_at = [n for n, i in enumerate(members) if i.type in QUOTED]
     paraphrased_at = [n for n, i in enumerate(members) if i.type == "indirect"]
     return {
@@ -275,7 +278,7 @@ def statement_row(sid: str, members: list[Item], rows: list[dict[str, Any]]) -> 
         "first_attribution": first.id,
         "first_publisher": first.row.get("publisher"),
         "first_published": first.published,
-        "first_by": "ingest order" if tie else "date",
+        "first_by": "name" if tie else "date",
         "publishers": len({r["publisher"] for r in rows if r["publisher"]}),
         "articles": len({i.article for i in members}),
         "appearances": len(members),

@@ -35,7 +35,7 @@ def rows(*specs):
 def run(attributions, order=None):
     members = [{"article": a, "key": "person:ines varga", "identity": "person:ines varga"} for a in OUTLETS]
     articles = [
-        {"hash": h, "publisher": p, "published_date": d, "ingest_order": (order or {}).get(h, 0)}
+        {"hash": h, "publisher": p, "published_date": d, "tie_order": (order or {}).get(h, 0)}
         for h, (p, d) in OUTLETS.items()
     ]
     return build(attributions, members, articles)
@@ -86,7 +86,7 @@ def test_a_paraphrase_later_quoted_is_promoted_and_a_distant_one_stays_apart():
     assert grouped["e5"]["appearances"] == 1  # eleven weeks later: too far for a paraphrase
 
 
-def test_a_tie_in_date_is_broken_by_ingest_order_and_says_so():
+def test_a_tie_in_date_is_broken_by_name_order_and_says_so():
     same = {"a1": ("Harbourton Ledger", date(2031, 3, 2)), "b2": ("Northport Post", date(2031, 3, 2))}
     OUTLETS_SAVED = dict(OUTLETS)
     OUTLETS.clear(), OUTLETS.update(same)
@@ -96,7 +96,7 @@ def test_a_tie_in_date_is_broken_by_ingest_order_and_says_so():
         )
     finally:
         OUTLETS.clear(), OUTLETS.update(OUTLETS_SAVED)
-    assert result.statements[0]["first_article"] == "b2" and result.statements[0]["first_by"] == "ingest order"
+    assert result.statements[0]["first_article"] == "b2" and result.statements[0]["first_by"] == "name"
 
 
 def test_different_statements_of_one_speaker_stay_apart():
