@@ -10,7 +10,8 @@ statement of the same identity:
   for `OVERLAP` of the shorter one once punctuation, casing and ellipses are folded away: a quote cut
   shorter, split differently or with one word changed;
 - **paraphrases** (indirect) of a quotation where the evidence is strong: the same identity, `PARAPHRASE`
-  of the shorter one's content words shared, published within `DAYS` days of each other.
+  of the shorter one's content words shared (and `PARAPHRASE_LONG` of the longer one's, at least
+  `MIN_CONTENT`), published within `DAYS` days of each other.
 
 Candidates come from an inverted index of word shingles within one identity (common shingles, held by
 more than `COMMON` attributions, are skipped), then every candidate pair is checked exactly with
@@ -43,7 +44,8 @@ RUN = 8  # consecutive words two quotations must share (or all words of the shor
 MIN_WORDS = 5  # a quotation shorter than this only joins by identical words
 OVERLAP = 0.8  # share of the shorter quotation's words that must match (in blocks of ≥ 2 words)
 PARAPHRASE = 0.6  # share of the shorter text's content words a paraphrase must share with a quotation
-MIN_CONTENT = 4  # content words a paraphrase needs at least
+PARAPHRASE_LONG = 0.25  # … and of the longer one's (a short phrase is no paraphrase of a long transcript)
+MIN_CONTENT = 5  # content words a paraphrase needs at least
 DAYS = 7  # a paraphrase and a quotation this close in publication date (or undated)
 SHINGLE = 3  # words per shingle in the candidate index
 COMMON = 200  # a shingle held by more attributions than this is too common to suggest a candidate
@@ -165,7 +167,8 @@ def paraphrase_match(a: Item, b: Item) -> bool:
     short = min(len(wa), len(wb))
     if short < MIN_CONTENT:
         return False
-    return len(wa & wb) >= PARAPHRASE * short
+    shared = len(wa & wb)
+    return shared >= PARAPHRASE * short and shared >= PARAPHRASE_LONG * max(len(wa), len(wb))
 
 
 def linked(a: Item, b: Item) -> bool:
