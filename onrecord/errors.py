@@ -168,6 +168,10 @@ class Errors(metaclass=_WithCodes):
     E214 = "{path}: the speaker identities have not been computed yet; run onrecord ingest on it once"
     E215 = "{path}: no such corpus database"
 
+    # --- statements (E230–E249)
+    E230 = "{path}: the statements have not been computed yet; run onrecord ingest on it once"
+    E231 = "{id}: no statement of this corpus (see onrecord query statements, column id)"
+
 
 def codes() -> dict[str, str]:
     """Every code with its template (for tests and documentation)."""

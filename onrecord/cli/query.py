@@ -177,3 +177,78 @@ def export(db: str, folder: str, overwrite: bool) -> None:
     with Store.open(db, read_only=True) as store:
         counts = store.export(Path(folder), overwrite=overwrite)
     click.echo(", ".join(f"{table} {n}" for table, n in counts.items()) + f" → {folder}")
+
+
+@contextmanager
+def reading_statements(db: str) -> Iterator[Any]:
+    """The store opened read-only, its statements computed (an ingest that stopped early has none)."""
+    from onrecord.errors import Errors, StoreError
+    from onrecord.store.queries import statements_ready
+
+    with reading(db, None) as store:
+        if not statements_ready(store):
+            raise StoreError(Errors.E230.format(path=db))
+        yield store
+
+
+@query.command()
+@DB_READ
+@click.option("--speaker", help="Identity key (person:olaf scholz), a variant key, or part of the speaker's name.")
+@click.option("--min-publishers", type=int, help="Only statements carried by at least N outlets.")
+@click.option("--changed", is_flag=True, help="Only statements whose words a later direct quotation changed.")
+@click.option("--since", callback=_check_date, help="First published on or after YYYY-MM-DD.")
+@click.option("--until", callback=_check_date, help="First published on or before YYYY-MM-DD.")
+@click.option("--search", help="Text one of its appearances contains (case-insensitive).")
+@click.option("--limit", type=int, default=20, show_default=True, help="Statements to show (0: all).")
+@FORMAT
+@handle_errors
+def statements(
+    db: str,
+    speaker: str | None,
+    min_publishers: int | None,
+    changed: bool,
+    since: str | None,
+    until: str | None,
+    search: str | None,
+    limit: int,
+    fmt: str,
+) -> None:
+    """The same statement across outlets, by reach: first appearance, outlets, changed words."""
+    import json
+
+    from onrecord.store.db import Table
+    from onrecord.store.queries import STATEMENT_COLUMNS, StatementFilters, render, statement_list
+
+    f = StatementFilters(speaker, min_publishers, changed, since, until, search, limit)
+    with reading_statements(db) as store:
+        found = statement_list(store, f)
+    if fmt == "json":
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render(Table(STATEMENT_COLUMNS, found), fmt))
+
+
+@query.command()
+@DB_READ
+@click.argument("statement_id", metavar="ID")
+@FORMAT
+@handle_errors
+def statement(db: str, statement_id: str, fmt: str) -> None:
+    """One statement's appearances in date order, each with its word diff against the first quotation."""
+    import json
+
+    from onrecord.errors import Errors, StoreError
+    from onrecord.store.db import Table
+    from onrecord.store.queries import APPEARANCE_COLUMNS, diff_text, render, statement_detail
+
+    with reading_statements(db) as store:
+        found = statement_detail(store, statement_id)
+    if found is None:
+        raise StoreError(Errors.E231.format(id=statement_id))
+    if fmt == "json":
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    rows = [{**a, "via": "; ".join(a["via"]), "diff": diff_text(a["diff"])} for a in found["appearances"]]
+    head = f"{found['id']}  {found['speaker']}: {found['publishers']} outlets, first {found['first_publisher']} "
+    click.echo(head + f"{found['first_published']} (by {found['first_by']})")
+    click.echo(render(Table(APPEARANCE_COLUMNS, rows), fmt))

@@ -250,6 +250,7 @@ def write_identities(spark: Any, output: str) -> dict[str, int]:
     found = {part: [row.asDict() for row in spark.sql(sql).collect()] for part, sql in IDENTITY_READS.items()}
     result = resolve(found["mentions"], found["entities"], found["articles"], (), found["written"])
     rows = {"identities": result.identities, "identity_members": result.members, "identity_variants": result.variants}
+    rows.update(statement_rows(spark, result.members))
     counts = {}
     for table in DERIVED:
         column_values(table, rows[table])  # every row has exactly the table's columns
@@ -258,6 +259,22 @@ def write_identities(spark: Any, output: str) -> dict[str, int]:
         frame.write.mode("overwrite").parquet(f"{output}/{table}")
         counts[table] = len(rows[table])
     return counts
+
+
+def statement_rows(spark: Any, members: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The statements pass after the identities: Spark SQL runs the store's reads
+    (onrecord.store.queries.STATEMENT_READS, the identity members given by the pass just run), the driver
+    the same pure grouping as `ingest` (onrecord.corpus.statements.build)."""
+    from onrecord.corpus.statements import build
+    from onrecord.store.queries import STATEMENT_READS
+
+    found = {
+        part: [row.asDict() for row in spark.sql(sql).collect()]
+        for part, sql in STATEMENT_READS.items()
+        if part != "members"
+    }
+    result = build(found["attributions"], members, found["articles"])
+    return {"statements": result.statements, "appearances": result.appearances}
 
 
 def _local(path: str) -> str:

@@ -53,6 +53,7 @@ class Summary:
     loaded: int = 0  # articles loaded from table folders (Spark output, exports)
     seconds: float = 0.0
     identity_seconds: float = 0.0  # the corpus identity pass at the end (onrecord/corpus/identities.py)
+    statement_seconds: float = 0.0  # the statements pass after it (onrecord/corpus/statements.py)
     failures: list[Failed] = field(default_factory=list)
 
     @property
@@ -68,6 +69,7 @@ class Summary:
             "failed": self.failed,
             "seconds": round(self.seconds, 3),
             "identity_seconds": round(self.identity_seconds, 3),
+            "statement_seconds": round(self.statement_seconds, 3),
             "articles_per_s": round(self.stored / self.seconds, 2) if self.seconds else 0.0,
         }
 
@@ -242,8 +244,10 @@ def ingest(
 
     Every path is checked before the database is opened, so a typo or an empty folder creates no
     database file.  At the end the corpus identity pass runs over everything stored (with the
-    corrections of `aliases`, a TSV file, stored in place of the earlier ones)."""
+    corrections of `aliases`, a TSV file, stored in place of the earlier ones), then the statements
+    pass over the identities it gave."""
     from onrecord.corpus.identities import read_aliases
+    from onrecord.store import statement
 
     corrections = read_aliases(aliases) if aliases else None
     if workers < 1:
@@ -272,7 +276,10 @@ def ingest(
                 Run(store, summary, bar, settings, known, workers=workers, batch=batch).run(files)
         finally:
             bar.close()
-        summary.identity_seconds = identify(store, corrections, aliases)
+        try:
+            summary.identity_seconds = identify(store, corrections, aliases)
+        finally:  # the statements follow whatever identities the store now holds
+            summary.statement_seconds = statement.refresh(store)
     finally:
         store.close()
     summary.seconds = time.perf_counter() - started

@@ -158,6 +158,43 @@ MIGRATIONS: list[Migration] = [
         # Rows stored before this migration keep NULL: their records predate `act`.
         "ALTER TABLE attributions ADD COLUMN act VARCHAR;",
     ),
+    Migration(
+        4,
+        "statements across outlets: statements, appearances",
+        # Derived from the stored rows: filled by the statements pass at the end of the next ingest.
+        """
+        CREATE TABLE statements (
+            id VARCHAR PRIMARY KEY,
+            identity VARCHAR NOT NULL,
+            text VARCHAR,
+            first_article VARCHAR,
+            first_attribution VARCHAR,
+            first_publisher VARCHAR,
+            first_published DATE,
+            first_by VARCHAR,
+            publishers INTEGER,
+            articles INTEGER,
+            appearances INTEGER,
+            changed BOOLEAN,
+            promoted BOOLEAN
+        );
+        CREATE TABLE appearances (
+            statement VARCHAR NOT NULL,
+            n INTEGER NOT NULL,
+            article VARCHAR NOT NULL,
+            attribution VARCHAR NOT NULL,
+            publisher VARCHAR,
+            published_date DATE,
+            type VARCHAR,
+            cue VARCHAR,
+            via VARCHAR[],
+            text VARCHAR,
+            diff VARCHAR,
+            changed BOOLEAN,
+            PRIMARY KEY (statement, n)
+        );
+        """,
+    ),
 ]
 
 BOOTSTRAP = """

@@ -529,6 +529,152 @@ def alias_rows(store: Store) -> list[dict[str, Any]]:
 
 
 # -------------------------------------------------------------------------------------------------
+# statements across outlets (`query statements`, `query statement ID`, the web's statement pages)
+
+
+@dataclass(slots=True)
+class StatementFilters:
+    """Restrictions of a statement list; an unset field restricts nothing."""
+
+    speaker: str | None = None
+    min_publishers: int | None = None
+    changed: bool = False
+    since: str | None = None
+    until: str | None = None
+    search: str | None = None
+    limit: int | None = None
+
+    def __post_init__(self) -> None:
+        check_count("--limit", self.limit)
+        check_count("--min-publishers", self.min_publishers)
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses, params = ["TRUE"], []
+        if self.speaker:
+            clauses.append(
+                "(s.identity = ? OR s.identity IN (SELECT identity FROM identity_members WHERE key = ?)"
+                " OR contains(lower(i.name), lower(?)))"
+            )
+            params.extend([self.speaker] * 3)
+        if self.min_publishers:
+            clauses.append("s.publishers >= ?")
+            params.append(self.min_publishers)
+        if self.changed:
+            clauses.append("s.changed")
+        if self.since:
+            clauses.append("s.first_published >= CAST(? AS DATE)")
+            params.append(self.since)
+        if self.until:
+            clauses.append("s.first_published <= CAST(? AS DATE)")
+            params.append(self.until)
+        if self.search:
+            clauses.append(
+                "EXISTS (SELECT 1 FROM appearances p WHERE p.statement = s.id AND contains(lower(p.text), lower(?)))"
+            )
+            params.append(self.search)
+        return " AND ".join(clauses), params
+
+
+STATEMENT_HEAD = """
+    SELECT s.id, coalesce(i.name, s.identity) AS speaker, s.identity AS key, s.text, s.first_published,
+           s.first_publisher, fa.name AS first_article, s.first_by, s.publishers, s.articles,
+           s.appearances AS n_appearances, s.changed, s.promoted
+    FROM statements s
+    LEFT JOIN identities i ON i.id = s.identity
+    LEFT JOIN articles fa ON fa.hash = s.first_article
+"""
+STATEMENT_APPEARANCES = """
+    SELECT p.statement, p.n, ar.name AS article, ar.hash, p.attribution, p.publisher, p.published_date AS published,
+           p.type, p.cue, p.via, p.text, p.changed, p.diff
+    FROM appearances p JOIN articles ar ON ar.hash = p.article
+    WHERE p.statement IN (SELECT unnest(?::VARCHAR[]))
+    ORDER BY p.statement, p.n
+"""
+STATEMENTS_STALE = """
+    SELECT (SELECT count(*) FROM statements) = 0
+       AND EXISTS (SELECT 1 FROM attributions WHERE source_key IS NOT NULL AND content_text IS NOT NULL)
+"""
+
+
+def statements_ready(store: Store) -> bool:
+    """Whether the statements pass has run on this store (a store whose ingest stopped early has none)."""
+    return not store.value(STATEMENTS_STALE)
+
+
+def _with_appearances(store: Store, heads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each statement with its appearances in date order, their diffs as [op, words] lists."""
+    found: dict[str, list[dict[str, Any]]] = {h["id"]: [] for h in heads}
+    for row in records(store, STATEMENT_APPEARANCES, [list(found)]):
+        row["via"] = list(row["via"] or [])
+        row["diff"] = json.loads(row["diff"]) if row["diff"] else []
+        found[row.pop("statement")].append(row)
+    return [{**h, "appearances": found[h["id"]]} for h in heads]
+
+
+def statement_list(store: Store, f: StatementFilters) -> list[dict[str, Any]]:
+    """Statements sorted by reach (outlets, then appearances), each with its appearances."""
+    where, params = f.where()
+    limit = f" LIMIT {int(f.limit)}" if f.limit else ""
+    sql = (
+        f"{STATEMENT_HEAD} WHERE {where} ORDER BY s.publishers DESC, s.appearances DESC, s.first_published, s.id{limit}"
+    )
+    return _with_appearances(store, records(store, sql, params))
+
+
+def statement_detail(store: Store, statement_id: str) -> dict[str, Any] | None:
+    """One statement with its appearances in date order, or None."""
+    heads = records(store, f"{STATEMENT_HEAD} WHERE s.id = ?", [statement_id])
+    return _with_appearances(store, heads)[0] if heads else None
+
+
+STATEMENT_COLUMNS = [
+    "id",
+    "speaker",
+    "publishers",
+    "n_appearances",
+    "first_published",
+    "first_publisher",
+    "changed",
+    "promoted",
+    "text",
+]
+APPEARANCE_COLUMNS = ["n", "published", "publisher", "article", "type", "cue", "via", "changed", "text", "diff"]
+
+
+def diff_text(ops: list[list[str]]) -> str:
+    """A diff as one line: words left out in [-…-], words added in {+…+}."""
+    marks = {"=": "{}", "-": "[-{}-]", "+": "{{+{}+}}"}
+    return " ".join(marks[op].format(words) for op, words in ops)
+
+
+# -------------------------------------------------------------------------------------------------
+# the statements pass's reads (onrecord/corpus/statements.py; Spark SQL runs the same statements)
+
+STATEMENT_ATTRIBUTIONS = """
+    SELECT article, id, type, content_text, cue_text, via, source_key FROM attributions
+    WHERE source_key IS NOT NULL AND content_text IS NOT NULL ORDER BY article, id
+"""
+STATEMENT_MEMBERS = "SELECT article, key, identity FROM identity_members ORDER BY article, key"
+# A tie in publication date (or no date) is broken by the article's stored name, not by when it was
+# stored: parallel workers store in a different order each run, and one ingest, two halves and Spark
+# must give the same statements.
+STATEMENT_ARTICLES = """
+    SELECT hash, publisher, published_date, row_number() OVER (ORDER BY name, hash) AS tie_order
+    FROM articles ORDER BY hash
+"""
+STATEMENT_READS = {
+    "attributions": STATEMENT_ATTRIBUTIONS,
+    "members": STATEMENT_MEMBERS,
+    "articles": STATEMENT_ARTICLES,
+}
+
+
+def statement_inputs(store: Store) -> dict[str, list[dict[str, Any]]]:
+    """Every stored row the statements pass reads (raw values: dates stay dates)."""
+    return {part: store.rows(sql) for part, sql in STATEMENT_READS.items()}
+
+
+# -------------------------------------------------------------------------------------------------
 # output
 
 

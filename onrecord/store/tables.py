@@ -126,11 +126,42 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("author", "VARCHAR"),
         ("added_at", "TIMESTAMP"),
     ],
+    "statements": [
+        ("id", "VARCHAR"),
+        ("identity", "VARCHAR"),
+        ("text", "VARCHAR"),
+        ("first_article", "VARCHAR"),
+        ("first_attribution", "VARCHAR"),
+        ("first_publisher", "VARCHAR"),
+        ("first_published", "DATE"),
+        ("first_by", "VARCHAR"),
+        ("publishers", "INTEGER"),
+        ("articles", "INTEGER"),
+        ("appearances", "INTEGER"),
+        ("changed", "BOOLEAN"),
+        ("promoted", "BOOLEAN"),
+    ],
+    "appearances": [
+        ("statement", "VARCHAR"),
+        ("n", "INTEGER"),
+        ("article", "VARCHAR"),
+        ("attribution", "VARCHAR"),
+        ("publisher", "VARCHAR"),
+        ("published_date", "DATE"),
+        ("type", "VARCHAR"),
+        ("cue", "VARCHAR"),
+        ("via", "VARCHAR[]"),
+        ("text", "VARCHAR"),
+        ("diff", "VARCHAR"),
+        ("changed", "BOOLEAN"),
+    ],
 }
 
 # The corpus pass's tables (onrecord/corpus/identities.py): computed from the stored rows after every
 # ingest, so a Spark output or an export need not hold them (they are recomputed on loading).
-DERIVED = ("identities", "identity_members", "identity_variants")
+DERIVED = ("identities", "identity_members", "identity_variants", "statements", "appearances")
+# The statements pass's tables (onrecord/corpus/statements.py), built after the identity pass.
+STATEMENT_TABLES = ("statements", "appearances")
 # Users' corrections (merge / split / rename), kept with the corpus and exported; optional in a table folder.
 USER_TABLES = ("identity_aliases",)
 
@@ -159,6 +190,8 @@ ORDER_BY = {
     "identity_members": "article, key",
     "identity_variants": "identity, key, name",
     "identity_aliases": "n",
+    "statements": "id",
+    "appearances": "statement, n",
     "schema_migrations": "version",
 }
 

@@ -1,0 +1,311 @@
+"""Corpus-level statements: the same statement of one speaker identity, followed across outlets.
+
+The per-article record holds each outlet's attributions apart; a reader asks where a quotation first
+appeared, who carried it and whether its words changed.  This pass reads only stored rows — every
+attribution with its content, cue, relays and speaker key, the identity of each (article, key) from the
+identity pass, the articles' publishers and dates — and groups the attributions that report the same
+statement of the same identity:
+
+- **quotations** (direct or mixed) that share a run of `RUN` consecutive words, or whose words agree
+  for `OVERLAP` of the shorter one once punctuation, casing and ellipses are folded away: a quote cut
+  shorter, split differently or with one word changed;
+- **paraphrases** (indirect) of a quotation where the evidence is strong: the same identity, `PARAPHRASE`
+  of the shorter one's content words shared (and `PARAPHRASE_LONG` of the longer one's, at least
+  `MIN_CONTENT`), published within `DAYS` days of each other.
+
+Candidates come from an inverted index of word shingles within one identity (common shingles, held by
+more than `COMMON` attributions, are skipped), then every candidate pair is checked exactly with
+difflib; the linked pairs are joined (union–find).  Everything is sorted before use and a statement's id
+is a hash of its smallest member, so re-running gives the same statements, and one ingest gives the same
+statements as the same articles ingested in parts (an article ingested later joins the statements it
+matches; the first appearance moves when it is older).  A tie in publication date is broken by the
+article's stored name (`first_by` = "name"), not by when it was stored: parallel workers store articles
+in a different order on every run.
+
+`datasketch`'s MinHash LSH was the first choice for the candidates; it needs scipy, which this project
+does not ship, so the candidates come from the exact shingle index instead (no false negatives, and the
+per-identity groups keep it small).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from difflib import SequenceMatcher
+from functools import lru_cache
+from typing import Any
+
+RUN = 8  # consecutive words two quotations must share (or all words of the shorter one, if it has ≥ MIN_WORDS)
+MIN_WORDS = 5  # a quotation shorter than this only joins by identical words
+OVERLAP = 0.8  # share of the shorter quotation's words that must match (in blocks of ≥ 2 words)
+PARAPHRASE = 0.6  # share of the shorter text's content words a paraphrase must share with a quotation
+PARAPHRASE_LONG = 0.25  # … and of the longer one's (a short phrase is no paraphrase of a long transcript)
+MIN_CONTENT = 5  # content words a paraphrase needs at least
+DAYS = 7  # a paraphrase and a quotation this close in publication date (or undated)
+SHINGLE = 3  # words per shingle in the candidate index
+COMMON = 200  # a shingle held by more attributions than this is too common to suggest a candidate
+QUOTED = ("direct", "mixed")
+
+WORD = re.compile(r"[\w]+(?:['’][\w]+)*", re.UNICODE)
+ELLIPSIS = re.compile(r"\.\.\.|…|\[\.\.\.\]")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Function words, left out of a paraphrase's content (data/stopwords.txt; no spaCy import at the end
+    of an ingest whose workers did the parsing)."""
+    from onrecord.datafiles import lines
+
+    return frozenset(w.strip().lower() for w in lines("onrecord.corpus", "data/stopwords.txt") if w.strip())
+
+
+def words(text: str | None) -> list[str]:
+    """The words of a content, folded: casing, punctuation and curly apostrophes do not count."""
+    return [w.lower().replace("’", "'") for w in WORD.findall(text or "")]
+
+
+def content_words(tokens: list[str]) -> set[str]:
+    return {w for w in tokens if w not in stopwords() and not w.isdigit() and len(w) > 1}
+
+
+@dataclass
+class Item:
+    """One attribution as the pass sees it."""
+
+    article: str
+    id: str
+    identity: str
+    type: str
+    tokens: list[str]
+    published: date | None
+    order: tuple
+    row: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.article}/{self.id}"
+
+
+@dataclass
+class Result:
+    statements: list[dict[str, Any]]
+    appearances: list[dict[str, Any]]
+
+
+def items(
+    attributions: Iterable[Mapping[str, Any]],
+    members: Iterable[Mapping[str, Any]],
+    articles: Iterable[Mapping[str, Any]],
+) -> list[Item]:
+    """The attributions that can be statements: a speaker identity and at least one word of content."""
+    identity = {(m["article"], m["key"]): m["identity"] for m in members}
+    meta = {a["hash"]: a for a in articles}
+    found = []
+    for row in attributions:
+        who = identity.get((row["article"], row.get("source_key")))
+        tokens = words(row.get("content_text"))
+        art = meta.get(row["article"])
+        if who is None or not tokens or art is None:
+            continue
+        published = art.get("published_date")
+        order = (published is None, published or date.min, art.get("tie_order") or 0, row["article"], row["id"])
+        info = dict(row, publisher=art.get("publisher"))
+        found.append(Item(row["article"], row["id"], who, row.get("type") or "", tokens, published, order, info))
+    return sorted(found, key=lambda i: (i.identity, i.ref))
+
+
+def shingles(item: Item) -> set[tuple[str, ...]]:
+    """The candidate keys of one item: word shingles of a quotation, content words of a paraphrase."""
+    if item.type in QUOTED and len(item.tokens) >= SHINGLE:
+        return {tuple(item.tokens[i : i + SHINGLE]) for i in range(len(item.tokens) - SHINGLE + 1)}
+    return {(w,) for w in content_words(item.tokens)} | {tuple(item.tokens)}
+
+
+def candidates(group: list[Item]) -> set[tuple[int, int]]:
+    """Index pairs of one identity's items that share a key (shingle or content word)."""
+    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for n, item in enumerate(group):
+        keys = shingles(item)
+        if item.type in QUOTED:  # a quotation can meet a paraphrase through its content words
+            keys |= {(w,) for w in content_words(item.tokens)}
+        for key in keys:
+            index[key].append(n)
+    pairs = set()
+    for holders in index.values():
+        if len(holders) > COMMON:
+            continue
+        for i, a in enumerate(holders):
+            for b in holders[i + 1 :]:
+                pairs.add((a, b))
+    return pairs
+
+
+def quoted_match(a: list[str], b: list[str]) -> bool:
+    """Two quotations that give the same words: a shared run, or near-identical wording."""
+    if a == b:
+        return True
+    short = min(len(a), len(b))
+    if short < MIN_WORDS:
+        return False
+    blocks = SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+    longest = max(b.size for b in blocks)
+    if longest >= min(RUN, short):
+        return True
+    return sum(b.size for b in blocks if b.size >= 2) >= OVERLAP * short
+
+
+def paraphrase_match(a: Item, b: Item) -> bool:
+    """A paraphrase of a quotation: high content overlap and close dates (strong evidence only)."""
+    if a.published and b.published and abs((a.published - b.published).days) > DAYS:
+        return False
+    wa, wb = content_words(a.tokens), content_words(b.tokens)
+    short = min(len(wa), len(wb))
+    if short < MIN_CONTENT:
+        return False
+    shared = len(wa & wb)
+    return shared >= PARAPHRASE * short and shared >= PARAPHRASE_LONG * max(len(wa), len(wb))
+
+
+def linked(a: Item, b: Item) -> bool:
+    """Whether two items of one identity report the same statement."""
+    if a.ref == b.ref:
+        return False
+    if a.type in QUOTED and b.type in QUOTED:
+        return quoted_match(a.tokens, b.tokens)
+    if a.type in QUOTED or b.type in QUOTED:
+        return paraphrase_match(a, b)
+    return False  # two paraphrases alone are too weak evidence of one utterance
+
+
+def components(group: list[Item]) -> list[list[Item]]:
+    """The items of one identity joined by their links (union–find), each component in order."""
+    parent = list(range(len(group)))
+
+    def find(n: int) -> int:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    for a, b in sorted(candidates(group)):
+        if find(a) != find(b) and linked(group[a], group[b]):
+            parent[max(find(a), find(b))] = min(find(a), find(b))
+    found: dict[int, list[Item]] = defaultdict(list)
+    for n, item in enumerate(group):
+        found[find(n)].append(item)
+    return [sorted(members, key=lambda i: i.order) for members in found.values()]
+
+
+def statement_id(members: list[Item]) -> str:
+    """Stable across runs and ingest orders: a hash of the smallest member."""
+    smallest = min(i.ref for i in members)
+    return "st:" + hashlib.sha1(smallest.encode("utf-8")).hexdigest()[:12]
+
+
+def word_diff(base: list[str], other: list[str]) -> list[list[str]]:
+    """A word-level diff of `other` against `base`: [op, text] with op "=", "-", "+" (folded words)."""
+    ops: list[list[str]] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, base, other, autojunk=False).get_opcodes():
+        if tag == "equal":
+            ops.append(["=", " ".join(base[i1:i2])])
+            continue
+        if i2 > i1:
+            ops.append(["-", " ".join(base[i1:i2])])
+        if j2 > j1:
+            ops.append(["+", " ".join(other[j1:j2])])
+    return ops
+
+
+def changed_words(base: list[str], other: list[str], text: str) -> bool:
+    """A quotation whose words differ from the first one: a word replaced, added or left out between
+    words both share (a left-out stretch marked by an ellipsis is none); a quote cut shorter, or longer,
+    at either end is no change."""
+    ops = SequenceMatcher(None, base, other, autojunk=False).get_opcodes()
+    equal = [n for n, op in enumerate(ops) if op[0] == "equal"]
+    if not equal:
+        return bool(base or other)
+    for n, (tag, *_span) in enumerate(ops):
+        if tag == "equal" or not equal[0] < n < equal[-1]:
+            continue
+        if tag == "delete" and ELLIPSIS.search(text or ""):
+            continue
+        return True
+    return False
+
+
+def appearance_rows(sid: str, members: list[Item]) -> list[dict[str, Any]]:
+    """Each member's provenance and its diff against the statement's first direct quotation."""
+    quoted = [i for i in members if i.type in QUOTED]
+    base = quoted[0] if quoted else members[0]
+    rows = []
+    for n, item in enumerate(members, 1):
+        row = item.row
+        rows.append(
+            {
+                "statement": sid,
+                "n": n,
+                "article": item.article,
+                "attribution": item.id,
+                "publisher": row.get("publisher"),
+                "published_date": item.published,
+                "type": item.type,
+                "cue": row.get("cue_text"),
+                "via": list(row.get("via") or []),
+                "text": row.get("content_text"),
+                "diff": json.dumps(word_diff(base.tokens, item.tokens), ensure_ascii=False),
+                "changed": item is not base
+                and item.type in QUOTED
+                and changed_words(base.tokens, item.tokens, row.get("content_text")),
+            }
+        )
+    return rows
+
+
+def statement_row(sid: str, members: list[Item], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The statement: its first appearance (earliest date; the article name breaks a tie and says so), its
+    reach, and whether its words changed or a paraphrase was later quoted."""
+    first = members[0]
+    tie = len(members) > 1 and members[1].published == first.published  # undated ones tie too
+    quoted_at = [n for n, i in enumerate(members) if i.type in QUOTED]
+    paraphrased_at = [n for n, i in enumerate(members) if i.type == "indirect"]
+    return {
+        "id": sid,
+        "identity": first.identity,
+        "text": first.row.get("content_text"),
+        "first_article": first.article,
+        "first_attribution": first.id,
+        "first_publisher": first.row.get("publisher"),
+        "first_published": first.published,
+        "first_by": "name" if tie else "date",
+        "publishers": len({r["publisher"] for r in rows if r["publisher"]}),
+        "articles": len({i.article for i in members}),
+        "appearances": len(members),
+        "changed": any(r["changed"] for r in rows),
+        "promoted": bool(paraphrased_at and quoted_at and paraphrased_at[0] < quoted_at[-1]),
+    }
+
+
+def build(
+    attributions: Iterable[Mapping[str, Any]],
+    members: Iterable[Mapping[str, Any]],
+    articles: Iterable[Mapping[str, Any]],
+) -> Result:
+    """Every statement of the corpus and its appearances, sorted by id (then order)."""
+    groups: dict[str, list[Item]] = defaultdict(list)
+    for item in items(attributions, members, articles):
+        groups[item.identity].append(item)
+    statements, appearances = [], []
+    for identity in sorted(groups):
+        for component in components(groups[identity]):
+            sid = statement_id(component)
+            rows = appearance_rows(sid, component)
+            statements.append(statement_row(sid, component, rows))
+            appearances.extend(rows)
+    statements.sort(key=lambda r: r["id"])
+    appearances.sort(key=lambda r: (r["statement"], r["n"]))
+    return Result(statements, appearances)
