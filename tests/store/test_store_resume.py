@@ -26,7 +26,15 @@ def start_ingest(corpus, db) -> subprocess.Popen:
         text=True,
         env=env,
         start_new_session=True,  # its own process group, so its workers can be cleaned up below
+        preexec_fn=_default_signals,
     )
+
+
+def _default_signals() -> None:
+    """A child starts with SIGINT and SIGTERM at their defaults, whatever the test process has: an
+    ignored SIGINT would be inherited and make Ctrl-C a no-op in the child (a lost signal seen in full runs)."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
 
 
 def kill_after(proc: subprocess.Popen, stored: int, timeout: float = 240) -> str:
