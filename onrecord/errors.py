@@ -53,6 +53,7 @@ class Errors(metaclass=_WithCodes):
         "load it with `onrecord ingest {name} --db FILE`"
     )
     E023 = "{name}: neither text nor HTML was read for this item"
+    E024 = "{name}: cannot be decoded as UTF-16 ({reason}): save the file as UTF-8 and try again"
 
     # --- model and pipeline (E050–E069)
     E050 = (
@@ -145,7 +146,6 @@ class Errors(metaclass=_WithCodes):
         "send valid Unicode (a JSON \\ud800-style escape must be followed by its low surrogate)"
     )
     E196 = "the form field {field!r} is not UTF-8 (the byte at {position} is not): send the form as UTF-8"
-    E197 = "{name}: cannot be decoded as UTF-16 ({reason}): save the file as UTF-8 and upload it again"
     E198 = "{what} is not in this corpus"
     E199 = "no corpus loaded: start the server with onrecord serve --db FILE"
     E200 = "invalid request: {problems}"

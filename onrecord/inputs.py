@@ -140,7 +140,10 @@ def decode(data: bytes, name: str) -> str:
     if not data.strip():
         raise InputError(Errors.E011.format(name=name))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:  # a lone surrogate: no text can hold it
+            raise InputError(Errors.E024.format(name=name, reason=exc.reason)) from None
     if b"\x00" in data[:4096]:
         raise InputError(Errors.E012.format(name=name))
     try:

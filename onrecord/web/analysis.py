@@ -88,10 +88,7 @@ def uploaded(name: str, data: bytes) -> tuple[Any, dict[str, Any] | None]:
         except UnicodeDecodeError as exc:
             notice = {"name": name, "position": exc.start, "byte": f"0x{data[exc.start]:02X}"}
     is_html = True if name.lower().endswith((".html", ".htm")) else None
-    try:
-        return from_bytes(data, name, html=is_html), notice
-    except UnicodeDecodeError as exc:  # UTF-16 with a lone surrogate: inputs.decode lets it through
-        raise InputError(Errors.E197.format(name=name, reason=exc.reason)) from None
+    return from_bytes(data, name, html=is_html), notice
 
 
 @dataclass(frozen=True, slots=True)

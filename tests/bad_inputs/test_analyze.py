@@ -126,3 +126,9 @@ def test_stdin_is_one_article(folder):
     result = CliRunner().invoke(main, ["analyze", "--no-model", "-", "--format", "jsonl"], input=TEXT)
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["article"] == "stdin"
+
+
+def test_utf16_with_a_lone_surrogate_is_one_line_not_a_traceback(tmp_path):
+    odd = tmp_path / "odd.txt"
+    odd.write_bytes(b"\xff\xfe" + "Hi ".encode("utf-16-le") + b"\x00\xd8" + " there, she said.".encode("utf-16-le"))
+    assert "odd.txt" in assert_clean_failure(run(str(odd)), "E024")
