@@ -51,7 +51,8 @@ def analyze_many(
     """Analyse many articles through one `nlp.pipe` stream (the fast path for corpora)."""
     settings = settings or Settings.from_env()
     nlp = load(settings.model)
-    prepared = (prepare(_as_document(item, html), published=published, publisher=publisher) for item in items)
+    documents = (_as_document(item, html, settings.max_chars) for item in items)
+    prepared = (prepare(document, published=published, publisher=publisher) for document in documents)
     for doc, prep in parse(nlp, prepared, batch_size=settings.batch_size):
         found = find_attributions(doc, use_model=settings.use_model)
         resolution = resolve(doc, found, prep.meta.published)
@@ -135,12 +136,12 @@ def analyze(
     return next(analyze_many([text], published=published, publisher=publisher, html=html, settings=settings))
 
 
-def _as_document(item: str | Document, html: bool) -> Document:
+def _as_document(item: str | Document, html: bool, limit: int) -> Document:
     if isinstance(item, Document):
         return item
     if html:
-        return from_bytes(item.encode("utf-8"), "input", html=True)
-    return Document(name="input", text=check_size(item, "input"))
+        return from_bytes(item.encode("utf-8"), "input", html=True, limit=limit)
+    return Document(name="input", text=check_size(item, "input", limit))
 
 
 class _Mapper:

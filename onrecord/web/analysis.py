@@ -61,17 +61,17 @@ def check_unicode(what: str, value: str | None) -> str | None:
     return value
 
 
-def pasted(text: str | None, *, html: bool = False, name: str = "input") -> Any:
+def pasted(text: str | None, *, limit: int, html: bool = False, name: str = "input") -> Any:
     """A document from pasted text or HTML; blank input is the "no article given" error."""
     from onrecord.inputs import from_bytes
 
     check_unicode("html" if html else "text", text)
     if text is None or not text.strip():
         raise InputError(Errors.E190)
-    return from_bytes(text.encode("utf-8"), name, html=html)
+    return from_bytes(text.encode("utf-8"), name, html=html, limit=limit)
 
 
-def uploaded(name: str, data: bytes) -> tuple[Any, dict[str, Any] | None]:
+def uploaded(name: str, data: bytes, *, limit: int) -> tuple[Any, dict[str, Any] | None]:
     """A document from an uploaded file, and the decoding notice the page shows when it was not UTF-8.
 
     The bytes are decoded as the CLI decodes a file (UTF-8, UTF-16 with a BOM, else Windows-1252), so the
@@ -88,7 +88,7 @@ def uploaded(name: str, data: bytes) -> tuple[Any, dict[str, Any] | None]:
         except UnicodeDecodeError as exc:
             notice = {"name": name, "position": exc.start, "byte": f"0x{data[exc.start]:02X}"}
     is_html = True if name.lower().endswith((".html", ".htm")) else None
-    return from_bytes(data, name, html=is_html), notice
+    return from_bytes(data, name, html=is_html, limit=limit), notice
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,13 +43,13 @@ async def index(request: Request) -> Response:
     return page(request, "index.html", form={})
 
 
-def form_document(form: FormInput) -> tuple[object, dict | None]:
+def form_document(form: FormInput, limit: int) -> tuple[object, dict | None]:
     """The document the form asks for: the file or the pasted text, never both silently."""
     if form.filename is not None:
         if form.text.strip():
             raise InputError(Errors.E194.format(name=form.filename))
-        return uploaded(form.filename, form.data or b"")
-    return pasted(form.text, name="pasted text"), None
+        return uploaded(form.filename, form.data or b"", limit=limit)
+    return pasted(form.text, limit=limit, name="pasted text"), None
 
 
 @router.post("/analyze", response_class=HTMLResponse, include_in_schema=False)
@@ -59,7 +59,7 @@ async def analyze_form(request: Request, analyzer: AnalyzerDep, settings: Settin
     try:
         form = await read_form(request, body_limit(settings))
         published = iso_date(form.published, "published")
-        document, notice = form_document(form)
+        document, notice = form_document(form, settings.max_chars)
         record = await run_in_threadpool(analyzer.analyze, document, published=published)
     except (InputError, OptionError) as exc:
         return page(request, "index.html", status_of(exc), error=exc.message, code=exc.code, form=form.kept())
@@ -76,12 +76,13 @@ async def analyze_form(request: Request, analyzer: AnalyzerDep, settings: Settin
 
 
 @router.post("/api/analyze", tags=["analysis"], summary="Analyse one article")
-async def api_analyze(body: AnalyzeRequest, analyzer: AnalyzerDep) -> JSONResponse:
+async def api_analyze(body: AnalyzeRequest, analyzer: AnalyzerDep, settings: SettingsDep) -> JSONResponse:
     """The article record (`onrecord.article/1`), exactly as `onrecord analyze` prints it."""
     if body.text is not None and body.html is not None:
         raise OptionError(Errors.E191)
     check_unicode("publisher", body.publisher)
     published = iso_date(check_unicode("published", body.published), "published")
-    document = pasted(body.html, html=True) if body.html is not None else pasted(body.text)
+    limit = settings.max_chars
+    document = pasted(body.html, limit=limit, html=True) if body.html is not None else pasted(body.text, limit=limit)
     record = await run_in_threadpool(analyzer.analyze, document, published=published, publisher=body.publisher)
     return JSONResponse(record)
