@@ -94,7 +94,7 @@
       var who = el("span");
       who.appendChild(el("span", "swatch c" + d.tone));
       if (d.number) { who.appendChild(el("span", "idx", d.number)); who.appendChild(document.createTextNode(" ")); }
-      who.appendChild(document.createTextNode(d.resolved ? d.speaker : "not resolved (no source found)"));
+      who.appendChild(document.createTextNode(d.resolved ? d.speaker : "not resolved: no source found"));
       row("speaker", who);
       if (d.mention && d.mention !== d.speaker) row("as written", d.mention);
       row("kind", d.kind + (d.affiliation ? " · " + d.affiliation : ""));
