@@ -27,6 +27,7 @@ SEED = SHARED / "seed" / "seed-article.txt"
 WIDE = {"width": 1400, "height": 900}
 NARROW = {"width": 390, "height": 844}
 WIDTHS = [pytest.param(WIDE, id="1400"), pytest.param(NARROW, id="390")]
+EDGE = 1  # px: a fragment jump puts a row's top at -0.36 px (sub-pixel layout)
 
 
 @pytest.fixture(scope="module")
@@ -120,14 +121,14 @@ def box(page, selector: str) -> dict:
 
 def visible_in_window(found: dict) -> bool:
     """Inside the window and above the bottom sheet, if one is open."""
-    inside = found["left"] >= 0 and found["right"] <= found["width"]
-    return inside and found["top"] >= 0 and found["bottom"] <= found["free"]
+    inside = found["left"] >= -EDGE and found["right"] <= found["width"] + EDGE
+    return inside and found["top"] >= -EDGE and found["bottom"] <= found["free"] + EDGE
 
 
 def on_screen(found: dict) -> bool:
     """Inside the window (the details panel itself: beside the text, or the bottom sheet)."""
-    inside = found["left"] >= 0 and found["right"] <= found["width"]
-    return inside and found["top"] >= 0 and found["bottom"] <= found["height"]
+    inside = found["left"] >= -EDGE and found["right"] <= found["width"] + EDGE
+    return inside and found["top"] >= -EDGE and found["bottom"] <= found["height"] + EDGE
 
 
 def side_scroll(page) -> tuple[int, int]:
