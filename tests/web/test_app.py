@@ -354,3 +354,9 @@ def test_a_title_less_article_is_headed_by_a_short_hash_with_the_full_one_kept(a
     assert f"<code>{digest}</code>" in html  # selectable beside it
     titled = render_page(app, {**record, "meta": {"title": "Bridge vote"}}, "Bridge vote")
     assert "<h1>Bridge vote</h1>" in titled
+
+
+def test_a_long_file_name_is_not_taken_for_a_hash(app, bridge_text):
+    record = {"text": bridge_text, "meta": {"title": None}, "attributions": []}
+    name = "council-minutes-of-the-harbour-hearing-on-thursday-evening-final-v2"
+    assert f"<h1>{name}</h1>" in render_page(app, record, name)

@@ -341,3 +341,20 @@ def test_a_title_less_article_keeps_its_hash_inside_the_heading(opened, server, 
             "(() => { const h = document.querySelector('.article-head h1'); return h.scrollWidth <= h.clientWidth; })()"
         )
         assert side_scroll(page)[0] <= side_scroll(page)[1]
+
+
+def test_text_and_a_file_together_are_named_before_and_after_sending(opened, server):
+    page = opened(NARROW)
+    page.goto(server + "/")
+    page.fill("#text", "“We will reopen the bridge in May,” the mayor said.")
+    assert not page.locator("#both-given").is_visible()
+    page.set_input_files("#file", str(HEARING))
+    assert page.locator("#both-given").is_visible()  # said before sending, not only after
+    page.fill("#text", "")
+    assert not page.locator("#both-given").is_visible()
+    page.fill("#text", "“We will reopen the bridge in May,” the mayor said.")
+    page.click("#analyze")
+    page.wait_for_selector(".error")
+    assert "E194" in page.inner_text(".error") and "harbour-hearing.txt" in page.inner_text(".error")
+    assert "reopen the bridge" in page.input_value("#text")  # neither wins silently; the text is kept
+    assert side_scroll(page)[0] <= side_scroll(page)[1]

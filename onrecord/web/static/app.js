@@ -58,6 +58,19 @@
     });
   });
 
+  // text and a file together are refused by the server (E194); the form says so as soon as both are there
+  ready(function () {
+    var form = document.querySelector("form.analyze");
+    var both = document.getElementById("both-given");
+    if (!form || !both) return;
+    var text = form.querySelector("#text");
+    var file = form.querySelector("#file");
+    function check() { both.hidden = !(file.files && file.files.length && text.value.trim()); }
+    file.addEventListener("change", check);
+    text.addEventListener("input", check);
+    check();
+  });
+
   ready(function () {
     var details = readJSON("details-json");
     var article = document.getElementById("article-text");
