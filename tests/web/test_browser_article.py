@@ -278,17 +278,22 @@ PAGES = {
     "publishers": "/publishers",
     "publisher": "/publishers/Harbourton%20Ledger",
     "quotes": "/quotes?q=bridge",
+    "articles": "/articles",  # the corpus lists' article list (issue 13); skipped where it is not built yet
     "api": "/api",
 }
+OPTIONAL = {"articles"}
 
 
-@pytest.mark.parametrize("viewport", WIDTHS)
+@pytest.mark.parametrize("viewport", [*WIDTHS, pytest.param({"width": 360, "height": 740}, id="360")])
 def test_no_page_scrolls_sideways_and_screenshots(opened, server, hashes, viewport):
     page = opened(viewport)
     values = {"hearing": hashes["harbour-hearing"], "pell": quote("person:jonna pell", safe="")}
     wide = []
     for name, path in PAGES.items():
-        page.goto(server + path.format(**values))
+        response = page.goto(server + path.format(**values))
+        if name in OPTIONAL and response.status == 404:
+            continue
+        assert response.status == 200, (name, response.status)
         if side_scroll(page)[0] > side_scroll(page)[1]:
             wide.append((name, side_scroll(page)))
         shoot(page, name, viewport)
