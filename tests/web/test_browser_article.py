@@ -363,3 +363,25 @@ def test_text_and_a_file_together_are_named_before_and_after_sending(opened, ser
     assert "E194" in page.inner_text(".error") and "harbour-hearing.txt" in page.inner_text(".error")
     assert "reopen the bridge" in page.input_value("#text")  # neither wins silently; the text is kept
     assert side_scroll(page)[0] <= side_scroll(page)[1]
+
+
+def test_enter_again_on_a_nested_quote_opens_the_report_around_it(opened, server):
+    """A piece inside two attributions (a report within a report) opens the inner one, then the outer."""
+    page = opened(WIDE)
+    page.goto(server + "/")
+    page.fill("#text", (ARTICLES / "bridge-vote.txt").read_text(encoding="utf-8"))
+    page.click("#analyze")
+    page.wait_for_selector("#article-text")
+    nested = page.locator("#article-text [data-start].nest").first
+    start = nested.get_attribute("data-start")
+    order = [start] + [i for i in nested.get_attribute("data-a").split() if i != start]
+    assert len(order) >= 2
+    nested.focus()
+    opened_ids = []
+    for _ in range(len(order) + 1):
+        page.keyboard.press("Enter")
+        opened_ids.append(re.search(r"\ba\d+\b(?= · confidence)", page.inner_text("#details-body")).group(0))
+    assert opened_ids == [*order, start]  # round and back to the first
+    assert f"of {len(order)} attributions at this place" in page.inner_text("#details-body")
+    nested.click()  # a click goes on from the one open
+    assert f"{order[1]} · confidence" in page.inner_text("#details-body")

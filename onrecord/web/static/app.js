@@ -95,6 +95,20 @@
       return node.getAttribute("data-start") || ids(node)[0] || null;
     }
 
+    // the attributions a piece belongs to, the one it opens first in front (a quote inside a report,
+    // a speaker's name inside someone else's quote)
+    function here(node) {
+      var first = firstId(node);
+      return [first].concat(ids(node).filter(function (id) { return id !== first; }));
+    }
+
+    // a click or Enter on a piece opens its first attribution; again on the same piece, the next one
+    function choose(node) {
+      var order = here(node);
+      var at = order.indexOf(pinned);
+      return at >= 0 ? order[(at + 1) % order.length] : order[0];
+    }
+
     function fill(dl, d, brief) {
       dl.textContent = "";
       function row(label, value, cls) {
@@ -177,6 +191,12 @@
       how = how || {};
       pinned = id;
       fill(body, details[id]);
+      var order = how.piece ? here(how.piece) : [id];
+      if (order.length > 1) {
+        body.appendChild(el("dt", null, "here"));
+        body.appendChild(el("dd", "small", (order.indexOf(id) + 1) + " of " + order.length +
+          " attributions at this place: click or press Enter again for the next"));
+      }
       body.hidden = false;
       empty.hidden = true;
       if (links) {
@@ -250,17 +270,18 @@
       tip.hidden = true;
       if (article.contains(node)) {
         returnTo = node;
-        select(firstId(node), { from: node });
+        select(choose(node), { from: node, piece: node });
       } else {
         select(node.getAttribute("data-a"), { scroll: "always", pulse: true }); // a table row: to the text
       }
     });
     document.addEventListener("keydown", function (ev) {
-      var here = document.activeElement;
-      if ((ev.key === "Enter" || ev.key === " ") && here && article.contains(here) && here.hasAttribute("data-a")) {
+      var focused = document.activeElement;
+      var onPiece = focused && article.contains(focused) && focused.hasAttribute("data-a");
+      if ((ev.key === "Enter" || ev.key === " ") && onPiece) {
         ev.preventDefault();
-        returnTo = here;
-        select(firstId(here), { from: here });
+        returnTo = focused;
+        select(choose(focused), { from: focused, piece: focused });
       }
       if (ev.key === "Escape") {
         if (pinned) clear(); else tip.hidden = true;
