@@ -256,3 +256,107 @@ def test_static_assets_are_local_and_fetch_nothing(client):
         assert "@import" not in body and "url(http" not in body and "fetch(" not in body
         if not path.endswith(".svg"):  # the SVG's xmlns is a name, not a request
             assert "http://" not in body and "https://" not in body
+
+
+# --- the article page: quotes in place, a table with to whom / when / act, speakers apart from the rest ----
+
+
+def test_every_quote_has_its_anchor_in_the_text_and_its_row_links_to_it(analyzed):
+    """A quote link (#a3) lands on the quote in the text: the id is an anchor there, the row is row-a3."""
+    record = embedded_record(analyzed)
+    body = re.search(r'<article id="article-text" class="article-text">(.*?)</article>', analyzed, re.S).group(1)
+    for a in record["attributions"]:
+        assert f'<span class="anchor" id="{a["id"]}"></span>' in body, a["id"]
+        assert f'<tr id="row-{a["id"]}" data-a="{a["id"]}">' in analyzed
+        assert f'<a href="#{a["id"]}" class="to-text"' in analyzed
+    assert len(re.findall(r'\bid="a\d+"', analyzed)) == len(record["attributions"])  # ids used once, in the text
+
+
+def test_the_table_has_to_whom_when_and_act(analyzed):
+    head = re.search(
+        r'<table class="grid attributions cards" id="attribution-table">\s*<thead>(.*?)</thead>', analyzed, re.S
+    )
+    columns = re.findall(r"<th>(.*?)</th>", head.group(1))
+    assert columns == ["id", "speaker", "to whom", "when", "type", "act", "cue", "content"]
+    record = embedded_record(analyzed)
+    told = next(a for a in record["attributions"] if a.get("to"))  # Brandt told ministers
+    row = re.search(rf'<tr id="row-{told["id"]}".*?</tr>', analyzed, re.S).group(0)
+    assert f'data-label="to whom">{told["to"]["name"]}</td>' in row
+    assert f'data-label="act">{told["act"]}</td>' in row
+
+
+def test_speakers_have_their_own_colour_number_and_legend(analyzed):
+    record = embedded_record(analyzed)
+    style = re.search(r'<style id="speaker-colours">(.*?)</style>', analyzed, re.S).group(1)
+    tints = re.findall(r"\.c(\d+)\{--tint:(#[0-9a-f]{6});", style)
+    legend = re.findall(r'<li data-ids="([^"]*)" data-n="(\d+)"', analyzed)
+    speakers = {(a["source"] or {}).get("key") for a in record["attributions"] if a.get("source")}
+    assert len(legend) == len(tints) == len(speakers) >= 3
+    assert len({tint for _, tint in tints}) == len(tints)  # no two speakers share a colour
+    assert [int(n) for _, n in legend] == list(range(1, len(legend) + 1))
+    assert "(no source found)" not in analyzed
+
+
+def render_page(app, record: dict, title: str) -> str:
+    """article.html for a hand-made record, through the app's own templates."""
+    from onrecord.web import render
+
+    template = app.state.templates.env.get_template("article.html")
+    return template.render(title=title, filename="x.onrecord.json", **render.page_context(record))
+
+
+def test_attributions_without_a_source_are_listed_apart_as_not_resolved(app):
+    text = "“The bridge will open in May,” the mayor said. It was said that the ferry would stop."
+    first = text.index("“The bridge")
+    later = text.index("the ferry would stop")
+    record = {
+        "text": text,
+        "meta": {"title": "Two quotes"},
+        "attributions": [
+            {
+                "id": "a1",
+                "type": "direct",
+                "act": "speech",
+                "content": {"start": first, "end": text.index(" the mayor"), "text": "", "segments": []},
+                "cue": {"start": text.index("said"), "end": text.index("said") + 4, "text": "said"},
+                "source": {"name": "the mayor", "kind": "unnamed", "mention": None},
+                "via": [],
+            },
+            {
+                "id": "a2",
+                "type": "indirect",
+                "act": "speech",
+                "content": {"start": later, "end": len(text) - 1, "text": "", "segments": []},
+                "cue": None,
+                "source": None,
+                "via": [],
+            },
+        ],
+    }
+    html = render_page(app, record, "Two quotes")
+    legend = re.search(r'<ol class="speaker-legend".*?</ol>', html, re.S).group(0)
+    assert "the mayor" in legend and "not resolved" not in legend and "no source" not in legend
+    assert "(no source found)" not in html
+    resolved = re.search(r'id="attribution-table">.*?</table>', html, re.S).group(0)
+    apart = re.search(r'id="unresolved-table">.*?</table>', html, re.S).group(0)
+    assert 'id="row-a1"' in resolved and 'id="row-a2"' not in resolved
+    assert 'id="row-a2"' in apart and "not resolved" in apart
+    assert '<h2 id="not-resolved">Not resolved' in html
+
+
+def test_a_title_less_article_is_headed_by_a_short_hash_with_the_full_one_kept(app, bridge_text):
+    record = {"text": bridge_text, "meta": {"title": None}, "attributions": []}
+    digest = "ab" * 32
+    html = render_page(app, record, digest)
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
+    assert digest not in re.sub(r'title="[^"]*"', "", heading)  # 64 characters would overflow the heading
+    assert f'title="{digest}">{digest[:12]}…' in heading
+    assert f"<code>{digest}</code>" in html  # selectable beside it
+    titled = render_page(app, {**record, "meta": {"title": "Bridge vote"}}, "Bridge vote")
+    assert "<h1>Bridge vote</h1>" in titled
+
+
+def test_a_long_file_name_is_not_taken_for_a_hash(app, bridge_text):
+    record = {"text": bridge_text, "meta": {"title": None}, "attributions": []}
+    name = "council-minutes-of-the-harbour-hearing-on-thursday-evening-final-v2"
+    assert f"<h1>{name}</h1>" in render_page(app, record, name)
