@@ -50,6 +50,7 @@ DAYS = 7  # a paraphrase and a quotation this close in publication date (or unda
 SHINGLE = 3  # words per shingle in the candidate index
 COMMON = 200  # a shingle held by more attributions than this is too common to suggest a candidate
 QUOTED = ("direct", "mixed")
+PASSAGE = 10  # consecutive words two quotations credited to different identities must share to be one statement
 
 WORD = re.compile(r"[\w]+(?:['’][\w]+)*", re.UNICODE)
 ELLIPSIS = re.compile(r"\.\.\.|…|\[\.\.\.\]")
@@ -85,6 +86,7 @@ class Item:
     published: date | None
     order: tuple
     row: dict[str, Any] = field(repr=False, default_factory=dict)
+    weak: bool = False  # the outlet's credit is a pronoun, a description or no mention: see `weak_credit`
 
     @property
     def ref(self) -> str:
@@ -115,8 +117,30 @@ def items(
         published = art.get("published_date")
         order = (published is None, published or date.min, art.get("tie_order") or 0, row["article"], row["id"])
         info = dict(row, publisher=art.get("publisher"))
-        found.append(Item(row["article"], row["id"], who, row.get("type") or "", tokens, published, order, info))
+        kind = row.get("type") or ""
+        weak = weak_credit(who, row.get("source_mention"))
+        found.append(Item(row["article"], row["id"], who, kind, tokens, published, order, info, weak))
     return sorted(found, key=lambda i: (i.identity, i.ref))
+
+
+def weak_credit(identity: str, mention: str | None) -> bool:
+    """Whether an outlet's credit of a quotation is weak evidence of who said it: a per-article identity
+    (an unresolved pronoun or a description such as "the Republican candidate"), a pronoun the resolver
+    linked to a name ("he said" after two named people), or no mention at all.  A long verbatim passage
+    outweighs such a credit (see `cross_linked`); a speaker named in the text does not give way."""
+    from onrecord import keys
+    from onrecord.corpus.identities import pronouns
+
+    return "@" in identity or mention is None or keys.fold(mention) in pronouns()
+
+
+def compatible(a: str, b: str) -> bool:
+    """Two named identities that may be one speaker: the same kind and one name's words within the
+    other's ("person:obama", "person:barack obama"), where the identity pass left them apart."""
+    if "@" in a or "@" in b or a.split(":", 1)[0] != b.split(":", 1)[0]:
+        return False
+    wa, wb = set(a.split(":", 1)[-1].split()), set(b.split(":", 1)[-1].split())
+    return bool(wa and wb) and (wa <= wb or wb <= wa)
 
 
 def shingles(item: Item) -> set[tuple[str, ...]]:
@@ -182,23 +206,102 @@ def linked(a: Item, b: Item) -> bool:
     return False  # two paraphrases alone are too weak evidence of one utterance
 
 
-def components(group: list[Item]) -> list[list[Item]]:
-    """The items of one identity joined by their links (union–find), each component in order."""
-    parent = list(range(len(group)))
+def passage_pairs(found: list[Item]) -> set[tuple[int, int]]:
+    """Index pairs of quotations credited to different identities that share a run of `PASSAGE` words
+    (exact windows: a run that long is the same passage, whoever each outlet credits)."""
+    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for n, item in enumerate(found):
+        if item.type in QUOTED:
+            for window in {tuple(item.tokens[i : i + PASSAGE]) for i in range(len(item.tokens) - PASSAGE + 1)}:
+                index[window].append(n)
+    pairs = set()
+    for holders in index.values():
+        if len(holders) > COMMON:
+            continue
+        for i, a in enumerate(holders):
+            for b in holders[i + 1 :]:
+                if found[a].identity != found[b].identity and found[a].article != found[b].article:
+                    pairs.add((a, b))
+    return pairs
 
-    def find(n: int) -> int:
-        while parent[n] != n:
-            parent[n] = parent[parent[n]]
-            n = parent[n]
+
+def cross_linked(a: Item, b: Item) -> bool:
+    """Two quotations credited to different identities that report one statement: a shared verbatim
+    passage and a credit that can give way (one side weak, or the two names compatible), in two articles:
+    within one article, two overlapping reports credited apart are one report inside another (a poll
+    of what voters said), which the record already tells apart."""
+    if a.article == b.article or not (a.weak or b.weak or compatible(a.identity, b.identity)):
+        return False
+    blocks = SequenceMatcher(None, a.tokens, b.tokens, autojunk=False).get_matching_blocks()
+    return max(m.size for m in blocks) >= PASSAGE
+
+
+class Groups:
+    """Union–find over the items, each group keeping the identities credited by name (strong credits):
+    two groups join only when those stay one speaker (equal or compatible names), so a weak credit
+    never bridges two named speakers."""
+
+    def __init__(self, found: list[Item]) -> None:
+        self.parent = list(range(len(found)))
+        self.named = [{i.identity} if not i.weak else set() for i in found]
+
+    def find(self, n: int) -> int:
+        while self.parent[n] != n:
+            self.parent[n] = self.parent[self.parent[n]]
+            n = self.parent[n]
         return n
 
-    for a, b in sorted(candidates(group)):
-        if find(a) != find(b) and linked(group[a], group[b]):
-            parent[max(find(a), find(b))] = min(find(a), find(b))
-    found: dict[int, list[Item]] = defaultdict(list)
-    for n, item in enumerate(group):
-        found[find(n)].append(item)
-    return [sorted(members, key=lambda i: i.order) for members in found.values()]
+    def joinable(self, a: int, b: int) -> bool:
+        both = self.named[self.find(a)] | self.named[self.find(b)]
+        return all(x == y or compatible(x, y) for x in both for y in both)
+
+    def join(self, a: int, b: int) -> None:
+        ra, rb = sorted((self.find(a), self.find(b)))
+        self.parent[rb] = ra
+        self.named[ra] |= self.named[rb]
+
+
+def components(found: list[Item], pairs: Iterable[tuple[int, int]] | None = None) -> list[list[Item]]:
+    """The items joined by their links, each component in date order.  `pairs`: the candidate index
+    pairs (default: every identity's candidates, then the shared passages across identities); each is
+    checked exactly, in sorted order, so the components do not depend on where the candidates came from."""
+    groups = Groups(found)
+    same, cross = [], []
+    for a, b in sorted(pairs if pairs is not None else all_candidates(found)):
+        (same if found[a].identity == found[b].identity else cross).append((a, b))
+    for a, b in same:
+        if groups.find(a) != groups.find(b) and groups.joinable(a, b) and linked(found[a], found[b]):
+            groups.join(a, b)
+    for a, b in cross:
+        if groups.find(a) != groups.find(b) and groups.joinable(a, b) and cross_linked(found[a], found[b]):
+            groups.join(a, b)
+    members: dict[int, list[Item]] = defaultdict(list)
+    for n, item in enumerate(found):
+        members[groups.find(n)].append(item)
+    return [sorted(m, key=lambda i: i.order) for m in members.values()]
+
+
+def all_candidates(found: list[Item]) -> set[tuple[int, int]]:
+    """Candidate pairs of every identity's items (`candidates`), and shared passages across identities."""
+    pairs = passage_pairs(found)
+    start = 0
+    for end in range(1, len(found) + 1):
+        if end == len(found) or found[end].identity != found[start].identity:
+            pairs |= {(start + a, start + b) for a, b in candidates(found[start:end])}
+            start = end
+    return pairs
+
+
+def speaker_of(members: list[Item]) -> str:
+    """The statement's speaker: the identity most often credited by name, then most often at all, then
+    the longer name (a full name over a surname alone), then the smallest key.  Each appearance keeps
+    the speaker its outlet credited."""
+    named = defaultdict(int)
+    total = defaultdict(int)
+    for i in members:
+        total[i.identity] += 1
+        named[i.identity] += not i.weak
+    return min(total, key=lambda k: (-named[k], -total[k], -len(k.split(":", 1)[-1].split()), k))
 
 
 def statement_id(members: list[Item]) -> str:
@@ -275,7 +378,7 @@ def statement_row(sid: str, members: list[Item], rows: list[dict[str, Any]]) -> 
     paraphrased_at = [n for n, i in enumerate(members) if i.type == "indirect"]
     return {
         "id": sid,
-        "identity": first.identity,
+        "identity": speaker_of(members),
         "text": first.row.get("content_text"),
         "first_article": first.article,
         "first_attribution": first.id,
@@ -294,18 +397,22 @@ def build(
     attributions: Iterable[Mapping[str, Any]],
     members: Iterable[Mapping[str, Any]],
     articles: Iterable[Mapping[str, Any]],
+    pairs: Iterable[tuple[str, str]] | None = None,
 ) -> Result:
-    """Every statement of the corpus and its appearances, sorted by id (then order)."""
-    groups: dict[str, list[Item]] = defaultdict(list)
-    for item in items(attributions, members, articles):
-        groups[item.identity].append(item)
+    """Every statement of the corpus and its appearances, sorted by id (then order).  `pairs`: candidate
+    pairs of attribution refs ("article/id") found elsewhere (the Spark job's MinHash LSH); by default
+    the pass finds its own."""
+    found = items(attributions, members, articles)
+    given = None
+    if pairs is not None:
+        at = {item.ref: n for n, item in enumerate(found)}
+        given = {tuple(sorted((at[a], at[b]))) for a, b in pairs if a in at and b in at and a != b}
     statements, appearances = [], []
-    for identity in sorted(groups):
-        for component in components(groups[identity]):
-            sid = statement_id(component)
-            rows = appearance_rows(sid, component)
-            statements.append(statement_row(sid, component, rows))
-            appearances.extend(rows)
+    for component in components(found, given):
+        sid = statement_id(component)
+        rows = appearance_rows(sid, component)
+        statements.append(statement_row(sid, component, rows))
+        appearances.extend(rows)
     statements.sort(key=lambda r: r["id"])
     appearances.sort(key=lambda r: (r["statement"], r["n"]))
     return Result(statements, appearances)

@@ -651,7 +651,7 @@ def diff_text(ops: list[list[str]]) -> str:
 # the statements pass's reads (onrecord/corpus/statements.py; Spark SQL runs the same statements)
 
 STATEMENT_ATTRIBUTIONS = """
-    SELECT article, id, type, content_text, cue_text, via, source_key FROM attributions
+    SELECT article, id, type, content_text, cue_text, via, source_key, source_mention FROM attributions
     WHERE source_key IS NOT NULL AND content_text IS NOT NULL ORDER BY article, id
 """
 STATEMENT_MEMBERS = "SELECT article, key, identity FROM identity_members ORDER BY article, key"
