@@ -13,23 +13,24 @@ statement of the same identity:
   of the shorter one's content words shared (and `PARAPHRASE_LONG` of the longer one's, at least
   `MIN_CONTENT`), published within `DAYS` days of each other.
 
-Candidates come from an inverted index of word shingles within one identity (common shingles, held by
-more than `COMMON` attributions, are skipped), then every candidate pair is checked exactly with
-difflib; the linked pairs are joined (union–find).  Everything is sorted before use and a statement's id
-is a hash of its smallest member, so re-running gives the same statements, and one ingest gives the same
-statements as the same articles ingested in parts (an article ingested later joins the statements it
-matches; the first appearance moves when it is older).  A tie in publication date is broken by the
-article's stored name (`first_by` = "name"), not by when it was stored: parallel workers store articles
-in a different order on every run.
+Candidates come from datasketch's MinHash LSH (seeded, so runs repeat; the Spark job finds them with
+MLlib's MinHashLSH instead) over three kinds of sets (`feature_sets`), then every candidate pair is
+checked exactly with difflib; the linked pairs are joined (union–find, in sorted order).  Everything is
+sorted before use and a statement's id is a hash of its smallest member, so re-running gives the same
+statements, and one ingest gives the same statements as the same articles ingested in parts (an
+article ingested later joins the statements it matches; the first appearance moves when it is older).
+A tie in publication date is broken by the article's stored name (`first_by` = "name"), not by when it
+was stored: parallel workers store articles in a different order on every run.
 
-`datasketch`'s MinHash LSH was the first choice for the candidates; it needs scipy, which this project
-does not ship, so the candidates come from the exact shingle index instead (no false negatives, and the
-per-identity groups keep it small).
+Quotations credited to different identities join on a long shared passage only when one outlet's
+credit is weak or the names are compatible (`cross_linked`), and a statement never gathers two
+speakers named in the text (`Groups`); its speaker is chosen by its appearances (`speaker_of`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from collections import defaultdict
@@ -47,8 +48,10 @@ PARAPHRASE = 0.6  # share of the shorter text's content words a paraphrase must 
 PARAPHRASE_LONG = 0.25  # … and of the longer one's (a short phrase is no paraphrase of a long transcript)
 MIN_CONTENT = 5  # content words a paraphrase needs at least
 DAYS = 7  # a paraphrase and a quotation this close in publication date (or undated)
-SHINGLE = 3  # words per shingle in the candidate index
-COMMON = 200  # a shingle held by more attributions than this is too common to suggest a candidate
+SHINGLE = 3  # words per shingle of a quotation's candidate set
+WINDOW = 5  # words per window of a quotation's passage set (a shared passage of PASSAGE words shares 6)
+NUM_PERM = 64  # min-hashes per candidate set (datasketch MinHash; Spark MLlib MinHashLSH's hash tables)
+SEED = 20261201  # the min-hashes' seed, so every run finds the same candidates
 QUOTED = ("direct", "mixed")
 PASSAGE = 10  # consecutive words two quotations credited to different identities must share to be one statement
 
@@ -143,29 +146,70 @@ def compatible(a: str, b: str) -> bool:
     return bool(wa and wb) and (wa <= wb or wb <= wa)
 
 
-def shingles(item: Item) -> set[tuple[str, ...]]:
-    """The candidate keys of one item: word shingles of a quotation, content words of a paraphrase."""
-    if item.type in QUOTED and len(item.tokens) >= SHINGLE:
-        return {tuple(item.tokens[i : i + SHINGLE]) for i in range(len(item.tokens) - SHINGLE + 1)}
-    return {(w,) for w in content_words(item.tokens)} | {tuple(item.tokens)}
+def feature_sets(found: list[Item]) -> dict[str, list[tuple[int, set[str]]]]:
+    """The sets each candidate index hashes, by index, as (item number, features):
+
+    - "quoted": a quotation's 3-word shingles (its words, if shorter), tagged with its identity, so only
+      one identity's quotations meet;
+    - "paraphrase": content words, tagged with the identity, of the items (with at least `MIN_CONTENT`)
+      of an identity that has both paraphrases and quotations — a paraphrase meets its quotations;
+    - "passage": a quotation's `WINDOW`-word windows, untagged: quotations credited to different
+      identities that share a passage (of `PASSAGE` words, checked after) meet.
+    """
+    kinds = defaultdict(set)
+    for i in found:
+        kinds[i.identity].add(i.type in QUOTED)
+    with_paraphrase = {k for k, v in kinds.items() if len(v) == 2}  # paraphrases and quotations
+    sets: dict[str, list[tuple[int, set[str]]]] = {"quoted": [], "paraphrase": [], "passage": []}
+    for n, item in enumerate(found):
+        tag, tokens = item.identity + "\x1f", item.tokens
+        if item.type in QUOTED:
+            grams = [tokens[i : i + SHINGLE] for i in range(len(tokens) - SHINGLE + 1)] or [tokens]
+            sets["quoted"].append((n, {tag + " ".join(g) for g in grams}))
+            windows = {" ".join(tokens[i : i + WINDOW]) for i in range(len(tokens) - WINDOW + 1)}
+            if len(tokens) >= PASSAGE:
+                sets["passage"].append((n, windows))
+        content = content_words(tokens)
+        if item.identity in with_paraphrase and len(content) >= MIN_CONTENT:  # fewer is no paraphrase
+            sets["paraphrase"].append((n, {tag + w for w in content}))
+    return sets
 
 
-def candidates(group: list[Item]) -> set[tuple[int, int]]:
-    """Index pairs of one identity's items that share a key (shingle or content word)."""
-    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for n, item in enumerate(group):
-        keys = shingles(item)
-        if item.type in QUOTED:  # a quotation can meet a paraphrase through its content words
-            keys |= {(w,) for w in content_words(item.tokens)}
-        for key in keys:
-            index[key].append(n)
-    pairs = set()
-    for holders in index.values():
-        if len(holders) > COMMON:
-            continue
-        for i, a in enumerate(holders):
-            for b in holders[i + 1 :]:
-                pairs.add((a, b))
+def lsh_pairs(sets: list[tuple[int, set[str]]]) -> set[tuple[int, int]]:
+    """Pairs of items whose sets share one of `NUM_PERM` seeded min-hashes (datasketch's MinHash LSH in
+    bands of one row — the scheme of Spark MLlib's MinHashLSH): nearly every pair with a Jaccard
+    similarity above a few percent, few of the rest; each pair is then checked exactly."""
+    from datasketch import MinHash, MinHashLSH
+
+    if len(sets) < 2:
+        return set()
+    data = [[f.encode("utf-8") for f in sorted(features)] for _, features in sets]
+    hashes = MinHash.bulk(data, num_perm=NUM_PERM, seed=SEED)
+    lsh = MinHashLSH(num_perm=NUM_PERM, params=(NUM_PERM, 1))
+    with lsh.insertion_session() as session:
+        for (n, _), minhash in zip(sets, hashes, strict=True):
+            session.insert(n, minhash, check_duplication=False)
+    pairs: set[tuple[int, int]] = set()
+    for table in lsh.hashtables:  # every band's buckets: the pairs each bucket holds (as a query finds them)
+        for bucket, size in table.itemcounts().items():
+            if size > 1:
+                pairs.update(itertools.combinations(sorted(table.get(bucket)), 2))
+    return pairs
+
+
+def all_candidates(found: list[Item]) -> set[tuple[int, int]]:
+    """The candidate pairs of every index (`feature_sets`), each kept only where its rule can apply:
+    one identity's quotations; a paraphrase and a quotation of one identity; a passage of two identities
+    in two articles."""
+    sets = feature_sets(found)
+    pairs = {(a, b) for a, b in lsh_pairs(sets["quoted"]) if found[a].identity == found[b].identity}
+    for a, b in lsh_pairs(sets["paraphrase"]):
+        x, y = found[a], found[b]
+        if x.identity == y.identity and (x.type in QUOTED) != (y.type in QUOTED):
+            pairs.add((a, b))
+    for a, b in lsh_pairs(sets["passage"]):
+        if found[a].identity != found[b].identity and found[a].article != found[b].article:
+            pairs.add((a, b))
     return pairs
 
 
@@ -204,25 +248,6 @@ def linked(a: Item, b: Item) -> bool:
     if a.type in QUOTED or b.type in QUOTED:
         return paraphrase_match(a, b)
     return False  # two paraphrases alone are too weak evidence of one utterance
-
-
-def passage_pairs(found: list[Item]) -> set[tuple[int, int]]:
-    """Index pairs of quotations credited to different identities that share a run of `PASSAGE` words
-    (exact windows: a run that long is the same passage, whoever each outlet credits)."""
-    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for n, item in enumerate(found):
-        if item.type in QUOTED:
-            for window in {tuple(item.tokens[i : i + PASSAGE]) for i in range(len(item.tokens) - PASSAGE + 1)}:
-                index[window].append(n)
-    pairs = set()
-    for holders in index.values():
-        if len(holders) > COMMON:
-            continue
-        for i, a in enumerate(holders):
-            for b in holders[i + 1 :]:
-                if found[a].identity != found[b].identity and found[a].article != found[b].article:
-                    pairs.add((a, b))
-    return pairs
 
 
 def cross_linked(a: Item, b: Item) -> bool:
@@ -279,17 +304,6 @@ def components(found: list[Item], pairs: Iterable[tuple[int, int]] | None = None
     for n, item in enumerate(found):
         members[groups.find(n)].append(item)
     return [sorted(m, key=lambda i: i.order) for m in members.values()]
-
-
-def all_candidates(found: list[Item]) -> set[tuple[int, int]]:
-    """Candidate pairs of every identity's items (`candidates`), and shared passages across identities."""
-    pairs = passage_pairs(found)
-    start = 0
-    for end in range(1, len(found) + 1):
-        if end == len(found) or found[end].identity != found[start].identity:
-            pairs |= {(start + a, start + b) for a, b in candidates(found[start:end])}
-            start = end
-    return pairs
 
 
 def speaker_of(members: list[Item]) -> str:
