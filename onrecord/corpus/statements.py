@@ -34,7 +34,7 @@ import itertools
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
@@ -197,19 +197,28 @@ def lsh_pairs(sets: list[tuple[int, set[str]]]) -> set[tuple[int, int]]:
     return pairs
 
 
-def all_candidates(found: list[Item]) -> set[tuple[int, int]]:
-    """The candidate pairs of every index (`feature_sets`), each kept only where its rule can apply:
-    one identity's quotations; a paraphrase and a quotation of one identity; a passage of two identities
-    in two articles."""
-    sets = feature_sets(found)
-    pairs = {(a, b) for a, b in lsh_pairs(sets["quoted"]) if found[a].identity == found[b].identity}
-    for a, b in lsh_pairs(sets["paraphrase"]):
+def kept(found: list[Item], kind: str, pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The candidate pairs of one index (`feature_sets`) where its rule can apply: one identity's
+    quotations; a paraphrase and a quotation of one identity; a passage of two identities in two articles."""
+    found_pairs = set()
+    for a, b in pairs:
         x, y = found[a], found[b]
-        if x.identity == y.identity and (x.type in QUOTED) != (y.type in QUOTED):
-            pairs.add((a, b))
-    for a, b in lsh_pairs(sets["passage"]):
-        if found[a].identity != found[b].identity and found[a].article != found[b].article:
-            pairs.add((a, b))
+        if kind == "quoted":
+            ok = x.identity == y.identity
+        elif kind == "paraphrase":
+            ok = x.identity == y.identity and (x.type in QUOTED) != (y.type in QUOTED)
+        else:
+            ok = x.identity != y.identity and x.article != y.article
+        if ok:
+            found_pairs.add((min(a, b), max(a, b)))
+    return found_pairs
+
+
+def all_candidates(found: list[Item]) -> set[tuple[int, int]]:
+    """The candidate pairs of every index, by datasketch's MinHash LSH."""
+    pairs: set[tuple[int, int]] = set()
+    for kind, sets in feature_sets(found).items():
+        pairs |= kept(found, kind, lsh_pairs(sets))
     return pairs
 
 
@@ -286,13 +295,13 @@ class Groups:
         self.named[ra] |= self.named[rb]
 
 
-def components(found: list[Item], pairs: Iterable[tuple[int, int]] | None = None) -> list[list[Item]]:
+def components(found: list[Item], pairs: Iterable[tuple[int, int]]) -> list[list[Item]]:
     """The items joined by their links, each component in date order.  `pairs`: the candidate index
-    pairs (default: every identity's candidates, then the shared passages across identities); each is
-    checked exactly, in sorted order, so the components do not depend on where the candidates came from."""
+    pairs; each is checked exactly, in sorted order (one identity's first, then across identities), so
+    the components depend on the candidates only through the links they let be found."""
     groups = Groups(found)
     same, cross = [], []
-    for a, b in sorted(pairs if pairs is not None else all_candidates(found)):
+    for a, b in sorted(pairs):
         (same if found[a].identity == found[b].identity else cross).append((a, b))
     for a, b in same:
         if groups.find(a) != groups.find(b) and groups.joinable(a, b) and linked(found[a], found[b]):
@@ -411,18 +420,13 @@ def build(
     attributions: Iterable[Mapping[str, Any]],
     members: Iterable[Mapping[str, Any]],
     articles: Iterable[Mapping[str, Any]],
-    pairs: Iterable[tuple[str, str]] | None = None,
+    candidates: Callable[[list[Item]], set[tuple[int, int]]] = all_candidates,
 ) -> Result:
-    """Every statement of the corpus and its appearances, sorted by id (then order).  `pairs`: candidate
-    pairs of attribution refs ("article/id") found elsewhere (the Spark job's MinHash LSH); by default
-    the pass finds its own."""
+    """Every statement of the corpus and its appearances, sorted by id (then order).  `candidates`: the
+    candidate pairs of the items (default: datasketch's MinHash LSH; the Spark job passes MLlib's)."""
     found = items(attributions, members, articles)
-    given = None
-    if pairs is not None:
-        at = {item.ref: n for n, item in enumerate(found)}
-        given = {tuple(sorted((at[a], at[b]))) for a, b in pairs if a in at and b in at and a != b}
     statements, appearances = [], []
-    for component in components(found, given):
+    for component in components(found, candidates(found)):
         sid = statement_id(component)
         rows = appearance_rows(sid, component)
         statements.append(statement_row(sid, component, rows))
