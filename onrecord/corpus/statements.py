@@ -6,9 +6,11 @@ attribution with its content, cue, relays and speaker key, the identity of each 
 identity pass, the articles' publishers and dates — and groups the attributions that report the same
 statement of the same identity:
 
-- **quotations** (direct or mixed) that share a run of `RUN` consecutive words, or whose words agree
-  for `OVERLAP` of the shorter one once punctuation, casing and ellipses are folded away: a quote cut
-  shorter, split differently or with one word changed;
+- **quotations** (direct or mixed) that share a run of `RUN` consecutive words (all of the shorter one's,
+  if it has at least `MIN_WORDS`; never fewer than `MIN_QUOTE`), or, with at least `RUN` words, whose
+  words agree for `OVERLAP` of the shorter one once punctuation, casing and ellipses are folded away: a
+  quote cut shorter, split differently or with one word changed.  A direct quotation is compared by the
+  words inside its quotation marks (`quoted_text`), not the cue between its parts;
 - **paraphrases** (indirect) of a quotation where the evidence is strong: the same identity, `PARAPHRASE`
   of the shorter one's content words shared (and `PARAPHRASE_LONG` of the longer one's, at least
   `MIN_CONTENT`), published within `DAYS` days of each other.
@@ -43,6 +45,7 @@ from typing import Any
 
 RUN = 8  # consecutive words two quotations must share (or all words of the shorter one, if it has ≥ MIN_WORDS)
 MIN_WORDS = 5  # a quotation shorter than this only joins by identical words
+MIN_QUOTE = 3  # … and one shorter than this never joins
 OVERLAP = 0.8  # share of the shorter quotation's words that must match (in blocks of ≥ 2 words)
 PARAPHRASE = 0.6  # share of the shorter text's content words a paraphrase must share with a quotation
 PARAPHRASE_LONG = 0.25  # … and of the longer one's (a short phrase is no paraphrase of a long transcript)
@@ -57,6 +60,8 @@ PASSAGE = 10  # consecutive words two quotations credited to different identitie
 
 WORD = re.compile(r"[\w]+(?:['’][\w]+)*", re.UNICODE)
 ELLIPSIS = re.compile(r"\.\.\.|…|\[\.\.\.\]")
+QUOTE_SPAN = re.compile(r"“([^“”]*)”|\"([^\"]*)\"|''(.*?)''|«([^«»]*)»", re.S)
+OPENER = re.compile(r"[“\"«]|''")
 
 
 @lru_cache(maxsize=1)
@@ -71,6 +76,21 @@ def stopwords() -> frozenset[str]:
 def words(text: str | None) -> list[str]:
     """The words of a content, folded: casing, punctuation and curly apostrophes do not count."""
     return [w.lower().replace("’", "'") for w in WORD.findall(text or "")]
+
+
+def quoted_text(text: str | None) -> str:
+    """The words a quotation gives inside quotation marks (“…”, "…", the NYT's ''…''), or all of it when it
+    has none: a quote split around its cue ("“A,” Weaver said in a statement. “B.”") keeps the outlet's
+    own words between the parts, which two different statements of one speaker can share word for word."""
+    parts, last = [], 0
+    for found in QUOTE_SPAN.finditer(text or ""):
+        parts.append(next(g for g in found.groups() if g is not None))
+        last = found.end()
+    rest = (text or "")[last:]
+    opener = OPENER.search(rest)
+    if opener:  # a last part whose closing mark the content leaves out
+        parts.append(rest[opener.end() :])
+    return " ".join(parts) if parts else text or ""
 
 
 def content_words(tokens: list[str]) -> set[str]:
@@ -113,7 +133,8 @@ def items(
     found = []
     for row in attributions:
         who = identity.get((row["article"], row.get("source_key")))
-        tokens = words(row.get("content_text"))
+        direct = row.get("type") == "direct"  # a mixed report's own words around its quoted ones count
+        tokens = words(quoted_text(row.get("content_text")) if direct else row.get("content_text"))
         art = meta.get(row["article"])
         if who is None or not tokens or art is None:
             continue
@@ -223,17 +244,21 @@ def all_candidates(found: list[Item]) -> set[tuple[int, int]]:
 
 
 def quoted_match(a: list[str], b: list[str]) -> bool:
-    """Two quotations that give the same words: a shared run, or near-identical wording."""
+    """Two quotations that give the same words: a shared run, or near-identical wording.  A word or two
+    in quotation marks (a label, a scare quote: "neutral", "not ready") is too little to be one statement."""
+    short = min(len(a), len(b))
+    if short < MIN_QUOTE:
+        return False
     if a == b:
         return True
-    short = min(len(a), len(b))
     if short < MIN_WORDS:
         return False
     blocks = SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
     longest = max(b.size for b in blocks)
     if longest >= min(RUN, short):
         return True
-    return sum(b.size for b in blocks if b.size >= 2) >= OVERLAP * short
+    # near-identical wording (a changed word) needs a quotation long enough for a share to mean something
+    return short >= RUN and sum(b.size for b in blocks if b.size >= 2) >= OVERLAP * short
 
 
 def paraphrase_match(a: Item, b: Item) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from onrecord.corpus.statements import build, changed_words, words
+from onrecord.corpus.statements import build, changed_words, quoted_text, words
 
 OUTLETS = {
     "a1": ("Harbourton Ledger", date(2031, 3, 2)),
@@ -172,3 +172,20 @@ def test_nested_reports_in_one_article_are_not_one_statement():
     inner["id"] = "q2"
     articles = [{"hash": "a1", "publisher": "Harbourton Ledger", "published_date": None, "tie_order": 0}]
     assert len(build([outer, inner], [m1, m2], articles).statements) == 2
+
+
+def test_the_cue_between_the_parts_of_a_split_quote_is_not_the_speaker_s_words():
+    cue = "Ines Varga, the mayor of Harbourton, said in a statement on Monday."
+    result = run(
+        rows(
+            ("a1", "q1", "direct", f"“The ferry stays public,” {cue} “We will not sell it.”", []),
+            ("b2", "q1", "direct", f"“The harbour gets a new crane,” {cue} “Work starts in June.”", []),
+        )
+    )
+    assert len(result.statements) == 2  # ten shared words, all of them the outlets' own
+    assert quoted_text(f"“A b,” {cue} “C d") == "A b, C d"
+
+
+def test_a_scare_quote_of_a_word_or_two_is_no_statement():
+    result = run(rows(("a1", "q1", "mixed", "“reckless”", []), ("b2", "q1", "mixed", "“reckless”", [])))
+    assert len(result.statements) == 2
