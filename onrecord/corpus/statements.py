@@ -200,8 +200,12 @@ def lsh_pairs(sets: list[tuple[int, set[str]]]) -> set[tuple[int, int]]:
     """Pairs of items whose sets share one of `NUM_PERM` seeded min-hashes (datasketch's MinHash LSH in
     bands of one row — the scheme of Spark MLlib's MinHashLSH): nearly every pair with a Jaccard
     similarity above a few percent, few of the rest; each pair is then checked exactly."""
-    from datasketch import MinHash, MinHashLSH
+    try:
+        from datasketch import MinHash, MinHashLSH
+    except ImportError:
+        from onrecord.errors import Errors, StoreError
 
+        raise StoreError(Errors.E232) from None
     if len(sets) < 2:
         return set()
     data = [[f.encode("utf-8") for f in sorted(features)] for _, features in sets]
