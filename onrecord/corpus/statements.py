@@ -177,16 +177,19 @@ def feature_sets(found: list[Item]) -> dict[str, list[tuple[int, set[str]]]]:
     - "passage": a quotation's `WINDOW`-word windows, untagged: quotations credited to different
       identities that share a passage (of `PASSAGE` words, checked after) meet.
     """
-    kinds = defaultdict(set)
+    kinds: dict[str, set[bool]] = defaultdict(set)
+    quotations: dict[str, int] = defaultdict(int)
     for i in found:
         kinds[i.identity].add(i.type in QUOTED)
+        quotations[i.identity] += i.type in QUOTED
     with_paraphrase = {k for k, v in kinds.items() if len(v) == 2}  # paraphrases and quotations
     sets: dict[str, list[tuple[int, set[str]]]] = {"quoted": [], "paraphrase": [], "passage": []}
     for n, item in enumerate(found):
         tag, tokens = item.identity + "\x1f", item.tokens
-        if item.type in QUOTED:
+        if item.type in QUOTED and quotations[item.identity] > 1:  # a lone quotation meets no one here
             grams = [tokens[i : i + SHINGLE] for i in range(len(tokens) - SHINGLE + 1)] or [tokens]
             sets["quoted"].append((n, {tag + " ".join(g) for g in grams}))
+        if item.type in QUOTED:
             windows = {" ".join(tokens[i : i + WINDOW]) for i in range(len(tokens) - WINDOW + 1)}
             if len(tokens) >= PASSAGE:
                 sets["passage"].append((n, windows))
