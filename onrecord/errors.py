@@ -171,6 +171,7 @@ class Errors(metaclass=_WithCodes):
     # --- statements (E230–E249)
     E230 = "{path}: the statements have not been computed yet; run onrecord ingest on it once"
     E231 = "{id}: no statement of this corpus (see onrecord query statements, column id)"
+    E232 = "the statements pass needs datasketch (pip install datasketch==2.0.0 scipy==1.17.1: onrecord depends on it)"
 
 
 def codes() -> dict[str, str]:

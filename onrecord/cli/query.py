@@ -214,18 +214,12 @@ def statements(
     fmt: str,
 ) -> None:
     """The same statement across outlets, by reach: first appearance, outlets, changed words."""
-    import json
-
-    from onrecord.store.db import Table
-    from onrecord.store.queries import STATEMENT_COLUMNS, StatementFilters, render, statement_list
+    from onrecord.store.queries import StatementFilters, render_statements, statement_list
 
     f = StatementFilters(speaker, min_publishers, changed, since, until, search, limit)
     with reading_statements(db) as store:
         found = statement_list(store, f)
-    if fmt == "json":
-        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
-    else:
-        click.echo(render(Table(STATEMENT_COLUMNS, found), fmt))
+    click.echo(render_statements(found, fmt))
 
 
 @query.command()

@@ -6,34 +6,37 @@ attribution with its content, cue, relays and speaker key, the identity of each 
 identity pass, the articles' publishers and dates — and groups the attributions that report the same
 statement of the same identity:
 
-- **quotations** (direct or mixed) that share a run of `RUN` consecutive words, or whose words agree
-  for `OVERLAP` of the shorter one once punctuation, casing and ellipses are folded away: a quote cut
-  shorter, split differently or with one word changed;
+- **quotations** (direct or mixed) that share a run of `RUN` consecutive words (all of the shorter one's,
+  if it has at least `MIN_WORDS`; never fewer than `MIN_QUOTE`), or, with at least `RUN` words, whose
+  words agree for `OVERLAP` of the shorter one once punctuation, casing and ellipses are folded away: a
+  quote cut shorter, split differently or with one word changed.  A direct quotation is compared by the
+  words inside its quotation marks (`quoted_text`), not the cue between its parts;
 - **paraphrases** (indirect) of a quotation where the evidence is strong: the same identity, `PARAPHRASE`
   of the shorter one's content words shared (and `PARAPHRASE_LONG` of the longer one's, at least
   `MIN_CONTENT`), published within `DAYS` days of each other.
 
-Candidates come from an inverted index of word shingles within one identity (common shingles, held by
-more than `COMMON` attributions, are skipped), then every candidate pair is checked exactly with
-difflib; the linked pairs are joined (union–find).  Everything is sorted before use and a statement's id
-is a hash of its smallest member, so re-running gives the same statements, and one ingest gives the same
-statements as the same articles ingested in parts (an article ingested later joins the statements it
-matches; the first appearance moves when it is older).  A tie in publication date is broken by the
-article's stored name (`first_by` = "name"), not by when it was stored: parallel workers store articles
-in a different order on every run.
+Candidates come from datasketch's MinHash LSH (seeded, so runs repeat; the Spark job finds them with
+MLlib's MinHashLSH instead) over three kinds of sets (`feature_sets`), then every candidate pair is
+checked exactly with difflib; the linked pairs are joined (union–find, in sorted order).  Everything is
+sorted before use and a statement's id is a hash of its smallest member, so re-running gives the same
+statements, and one ingest gives the same statements as the same articles ingested in parts (an
+article ingested later joins the statements it matches; the first appearance moves when it is older).
+A tie in publication date is broken by the article's stored name (`first_by` = "name"), not by when it
+was stored: parallel workers store articles in a different order on every run.
 
-`datasketch`'s MinHash LSH was the first choice for the candidates; it needs scipy, which this project
-does not ship, so the candidates come from the exact shingle index instead (no false negatives, and the
-per-identity groups keep it small).
+Quotations credited to different identities join on a long shared passage only when one outlet's
+credit is weak or the names are compatible (`cross_linked`), and a statement never gathers two
+speakers named in the text (`Groups`); its speaker is chosen by its appearances (`speaker_of`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
@@ -42,17 +45,23 @@ from typing import Any
 
 RUN = 8  # consecutive words two quotations must share (or all words of the shorter one, if it has ≥ MIN_WORDS)
 MIN_WORDS = 5  # a quotation shorter than this only joins by identical words
+MIN_QUOTE = 3  # … and one shorter than this never joins
 OVERLAP = 0.8  # share of the shorter quotation's words that must match (in blocks of ≥ 2 words)
 PARAPHRASE = 0.6  # share of the shorter text's content words a paraphrase must share with a quotation
 PARAPHRASE_LONG = 0.25  # … and of the longer one's (a short phrase is no paraphrase of a long transcript)
 MIN_CONTENT = 5  # content words a paraphrase needs at least
 DAYS = 7  # a paraphrase and a quotation this close in publication date (or undated)
-SHINGLE = 3  # words per shingle in the candidate index
-COMMON = 200  # a shingle held by more attributions than this is too common to suggest a candidate
+SHINGLE = 3  # words per shingle of a quotation's candidate set
+WINDOW = 5  # words per window of a quotation's passage set (a shared passage of PASSAGE words shares 6)
+NUM_PERM = 64  # min-hashes per candidate set (datasketch MinHash; Spark MLlib MinHashLSH's hash tables)
+SEED = 20261201  # the min-hashes' seed, so every run finds the same candidates
 QUOTED = ("direct", "mixed")
+PASSAGE = 10  # consecutive words two quotations credited to different identities must share to be one statement
 
 WORD = re.compile(r"[\w]+(?:['’][\w]+)*", re.UNICODE)
 ELLIPSIS = re.compile(r"\.\.\.|…|\[\.\.\.\]")
+QUOTE_SPAN = re.compile(r"“([^“”]*)”|\"([^\"]*)\"|''(.*?)''|«([^«»]*)»", re.S)
+OPENER = re.compile(r"[“\"«]|''")
 
 
 @lru_cache(maxsize=1)
@@ -67,6 +76,21 @@ def stopwords() -> frozenset[str]:
 def words(text: str | None) -> list[str]:
     """The words of a content, folded: casing, punctuation and curly apostrophes do not count."""
     return [w.lower().replace("’", "'") for w in WORD.findall(text or "")]
+
+
+def quoted_text(text: str | None) -> str:
+    """The words a quotation gives inside quotation marks (“…”, "…", the NYT's ''…''), or all of it when it
+    has none: a quote split around its cue ("“A,” Weaver said in a statement. “B.”") keeps the outlet's
+    own words between the parts, which two different statements of one speaker can share word for word."""
+    parts, last = [], 0
+    for found in QUOTE_SPAN.finditer(text or ""):
+        parts.append(next(g for g in found.groups() if g is not None))
+        last = found.end()
+    rest = (text or "")[last:]
+    opener = OPENER.search(rest)
+    if opener:  # a last part whose closing mark the content leaves out
+        parts.append(rest[opener.end() :])
+    return " ".join(parts) if parts else text or ""
 
 
 def content_words(tokens: list[str]) -> set[str]:
@@ -85,6 +109,7 @@ class Item:
     published: date | None
     order: tuple
     row: dict[str, Any] = field(repr=False, default_factory=dict)
+    weak: bool = False  # the outlet's credit is a pronoun, a description or no mention: see `weak_credit`
 
     @property
     def ref(self) -> str:
@@ -108,55 +133,139 @@ def items(
     found = []
     for row in attributions:
         who = identity.get((row["article"], row.get("source_key")))
-        tokens = words(row.get("content_text"))
+        direct = row.get("type") == "direct"  # a mixed report's own words around its quoted ones count
+        tokens = words(quoted_text(row.get("content_text")) if direct else row.get("content_text"))
         art = meta.get(row["article"])
         if who is None or not tokens or art is None:
             continue
         published = art.get("published_date")
         order = (published is None, published or date.min, art.get("tie_order") or 0, row["article"], row["id"])
         info = dict(row, publisher=art.get("publisher"))
-        found.append(Item(row["article"], row["id"], who, row.get("type") or "", tokens, published, order, info))
+        kind = row.get("type") or ""
+        weak = weak_credit(who, row.get("source_mention"))
+        found.append(Item(row["article"], row["id"], who, kind, tokens, published, order, info, weak))
     return sorted(found, key=lambda i: (i.identity, i.ref))
 
 
-def shingles(item: Item) -> set[tuple[str, ...]]:
-    """The candidate keys of one item: word shingles of a quotation, content words of a paraphrase."""
-    if item.type in QUOTED and len(item.tokens) >= SHINGLE:
-        return {tuple(item.tokens[i : i + SHINGLE]) for i in range(len(item.tokens) - SHINGLE + 1)}
-    return {(w,) for w in content_words(item.tokens)} | {tuple(item.tokens)}
+def weak_credit(identity: str, mention: str | None) -> bool:
+    """Whether an outlet's credit of a quotation is weak evidence of who said it: a per-article identity
+    (an unresolved pronoun or a description such as "the Republican candidate"), a pronoun the resolver
+    linked to a name ("he said" after two named people), or no mention at all.  A long verbatim passage
+    outweighs such a credit (see `cross_linked`); a speaker named in the text does not give way."""
+    from onrecord import keys
+    from onrecord.corpus.identities import pronouns
+
+    return "@" in identity or mention is None or keys.fold(mention) in pronouns()
 
 
-def candidates(group: list[Item]) -> set[tuple[int, int]]:
-    """Index pairs of one identity's items that share a key (shingle or content word)."""
-    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for n, item in enumerate(group):
-        keys = shingles(item)
-        if item.type in QUOTED:  # a quotation can meet a paraphrase through its content words
-            keys |= {(w,) for w in content_words(item.tokens)}
-        for key in keys:
-            index[key].append(n)
-    pairs = set()
-    for holders in index.values():
-        if len(holders) > COMMON:
-            continue
-        for i, a in enumerate(holders):
-            for b in holders[i + 1 :]:
-                pairs.add((a, b))
+def compatible(a: str, b: str) -> bool:
+    """Two named identities that may be one speaker: the same kind and one name's words within the
+    other's ("person:obama", "person:barack obama"), where the identity pass left them apart."""
+    if "@" in a or "@" in b or a.split(":", 1)[0] != b.split(":", 1)[0]:
+        return False
+    wa, wb = set(a.split(":", 1)[-1].split()), set(b.split(":", 1)[-1].split())
+    return bool(wa and wb) and (wa <= wb or wb <= wa)
+
+
+def feature_sets(found: list[Item]) -> dict[str, list[tuple[int, set[str]]]]:
+    """The sets each candidate index hashes, by index, as (item number, features):
+
+    - "quoted": a quotation's 3-word shingles (its words, if shorter), tagged with its identity, so only
+      one identity's quotations meet;
+    - "paraphrase": content words, tagged with the identity, of the items (with at least `MIN_CONTENT`)
+      of an identity that has both paraphrases and quotations — a paraphrase meets its quotations;
+    - "passage": a quotation's `WINDOW`-word windows, untagged: quotations credited to different
+      identities that share a passage (of `PASSAGE` words, checked after) meet.
+    """
+    kinds: dict[str, set[bool]] = defaultdict(set)
+    quotations: dict[str, int] = defaultdict(int)
+    for i in found:
+        kinds[i.identity].add(i.type in QUOTED)
+        quotations[i.identity] += i.type in QUOTED
+    with_paraphrase = {k for k, v in kinds.items() if len(v) == 2}  # paraphrases and quotations
+    sets: dict[str, list[tuple[int, set[str]]]] = {"quoted": [], "paraphrase": [], "passage": []}
+    for n, item in enumerate(found):
+        tag, tokens = item.identity + "\x1f", item.tokens
+        if item.type in QUOTED and quotations[item.identity] > 1:  # a lone quotation meets no one here
+            grams = [tokens[i : i + SHINGLE] for i in range(len(tokens) - SHINGLE + 1)] or [tokens]
+            sets["quoted"].append((n, {tag + " ".join(g) for g in grams}))
+        if item.type in QUOTED:
+            windows = {" ".join(tokens[i : i + WINDOW]) for i in range(len(tokens) - WINDOW + 1)}
+            if len(tokens) >= PASSAGE:
+                sets["passage"].append((n, windows))
+        content = content_words(tokens)
+        if item.identity in with_paraphrase and len(content) >= MIN_CONTENT:  # fewer is no paraphrase
+            sets["paraphrase"].append((n, {tag + w for w in content}))
+    return sets
+
+
+def lsh_pairs(sets: list[tuple[int, set[str]]]) -> set[tuple[int, int]]:
+    """Pairs of items whose sets share one of `NUM_PERM` seeded min-hashes (datasketch's MinHash LSH in
+    bands of one row — the scheme of Spark MLlib's MinHashLSH): nearly every pair with a Jaccard
+    similarity above a few percent, few of the rest; each pair is then checked exactly."""
+    try:
+        from datasketch import MinHash, MinHashLSH
+    except ImportError:
+        from onrecord.errors import Errors, StoreError
+
+        raise StoreError(Errors.E232) from None
+    if len(sets) < 2:
+        return set()
+    data = [[f.encode("utf-8") for f in sorted(features)] for _, features in sets]
+    hashes = MinHash.bulk(data, num_perm=NUM_PERM, seed=SEED)
+    lsh = MinHashLSH(num_perm=NUM_PERM, params=(NUM_PERM, 1))
+    with lsh.insertion_session() as session:
+        for (n, _), minhash in zip(sets, hashes, strict=True):
+            session.insert(n, minhash, check_duplication=False)
+    pairs: set[tuple[int, int]] = set()
+    for table in lsh.hashtables:  # every band's buckets: the pairs each bucket holds (as a query finds them)
+        for bucket, size in table.itemcounts().items():
+            if size > 1:
+                pairs.update(itertools.combinations(sorted(table.get(bucket)), 2))
+    return pairs
+
+
+def kept(found: list[Item], kind: str, pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The candidate pairs of one index (`feature_sets`) where its rule can apply: one identity's
+    quotations; a paraphrase and a quotation of one identity; a passage of two identities in two articles."""
+    found_pairs = set()
+    for a, b in pairs:
+        x, y = found[a], found[b]
+        if kind == "quoted":
+            ok = x.identity == y.identity
+        elif kind == "paraphrase":
+            ok = x.identity == y.identity and (x.type in QUOTED) != (y.type in QUOTED)
+        else:
+            ok = x.identity != y.identity and x.article != y.article
+        if ok:
+            found_pairs.add((min(a, b), max(a, b)))
+    return found_pairs
+
+
+def all_candidates(found: list[Item]) -> set[tuple[int, int]]:
+    """The candidate pairs of every index, by datasketch's MinHash LSH."""
+    pairs: set[tuple[int, int]] = set()
+    for kind, sets in feature_sets(found).items():
+        pairs |= kept(found, kind, lsh_pairs(sets))
     return pairs
 
 
 def quoted_match(a: list[str], b: list[str]) -> bool:
-    """Two quotations that give the same words: a shared run, or near-identical wording."""
+    """Two quotations that give the same words: a shared run, or near-identical wording.  A word or two
+    in quotation marks (a label, a scare quote: "neutral", "not ready") is too little to be one statement."""
+    short = min(len(a), len(b))
+    if short < MIN_QUOTE:
+        return False
     if a == b:
         return True
-    short = min(len(a), len(b))
     if short < MIN_WORDS:
         return False
     blocks = SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
     longest = max(b.size for b in blocks)
     if longest >= min(RUN, short):
         return True
-    return sum(b.size for b in blocks if b.size >= 2) >= OVERLAP * short
+    # near-identical wording (a changed word) needs a quotation long enough for a share to mean something
+    return short >= RUN and sum(b.size for b in blocks if b.size >= 2) >= OVERLAP * short
 
 
 def paraphrase_match(a: Item, b: Item) -> bool:
@@ -182,23 +291,72 @@ def linked(a: Item, b: Item) -> bool:
     return False  # two paraphrases alone are too weak evidence of one utterance
 
 
-def components(group: list[Item]) -> list[list[Item]]:
-    """The items of one identity joined by their links (union–find), each component in order."""
-    parent = list(range(len(group)))
+def cross_linked(a: Item, b: Item) -> bool:
+    """Two quotations credited to different identities that report one statement: a shared verbatim
+    passage and a credit that can give way (one side weak, or the two names compatible), in two articles:
+    within one article, two overlapping reports credited apart are one report inside another (a poll
+    of what voters said), which the record already tells apart."""
+    if a.article == b.article or not (a.weak or b.weak or compatible(a.identity, b.identity)):
+        return False
+    blocks = SequenceMatcher(None, a.tokens, b.tokens, autojunk=False).get_matching_blocks()
+    return max(m.size for m in blocks) >= PASSAGE
 
-    def find(n: int) -> int:
-        while parent[n] != n:
-            parent[n] = parent[parent[n]]
-            n = parent[n]
+
+class Groups:
+    """Union–find over the items, each group keeping the identities credited by name (strong credits):
+    two groups join only when those stay one speaker (equal or compatible names), so a weak credit
+    never bridges two named speakers."""
+
+    def __init__(self, found: list[Item]) -> None:
+        self.parent = list(range(len(found)))
+        self.named = [{i.identity} if not i.weak else set() for i in found]
+
+    def find(self, n: int) -> int:
+        while self.parent[n] != n:
+            self.parent[n] = self.parent[self.parent[n]]
+            n = self.parent[n]
         return n
 
-    for a, b in sorted(candidates(group)):
-        if find(a) != find(b) and linked(group[a], group[b]):
-            parent[max(find(a), find(b))] = min(find(a), find(b))
-    found: dict[int, list[Item]] = defaultdict(list)
-    for n, item in enumerate(group):
-        found[find(n)].append(item)
-    return [sorted(members, key=lambda i: i.order) for members in found.values()]
+    def joinable(self, a: int, b: int) -> bool:
+        both = self.named[self.find(a)] | self.named[self.find(b)]
+        return all(x == y or compatible(x, y) for x in both for y in both)
+
+    def join(self, a: int, b: int) -> None:
+        ra, rb = sorted((self.find(a), self.find(b)))
+        self.parent[rb] = ra
+        self.named[ra] |= self.named[rb]
+
+
+def components(found: list[Item], pairs: Iterable[tuple[int, int]]) -> list[list[Item]]:
+    """The items joined by their links, each component in date order.  `pairs`: the candidate index
+    pairs; each is checked exactly, in sorted order (one identity's first, then across identities), so
+    the components depend on the candidates only through the links they let be found."""
+    groups = Groups(found)
+    same, cross = [], []
+    for a, b in sorted(pairs):
+        (same if found[a].identity == found[b].identity else cross).append((a, b))
+    for a, b in same:
+        if groups.find(a) != groups.find(b) and groups.joinable(a, b) and linked(found[a], found[b]):
+            groups.join(a, b)
+    for a, b in cross:
+        if groups.find(a) != groups.find(b) and groups.joinable(a, b) and cross_linked(found[a], found[b]):
+            groups.join(a, b)
+    members: dict[int, list[Item]] = defaultdict(list)
+    for n, item in enumerate(found):
+        members[groups.find(n)].append(item)
+    return [sorted(m, key=lambda i: i.order) for m in members.values()]
+
+
+def speaker_of(members: list[Item]) -> str:
+    """The statement's speaker: the identity most often credited by name, then most often at all, then
+    the longer name (a full name over a surname alone), then the smallest key.  Each appearance keeps
+    the speaker its outlet credited."""
+    named = defaultdict(int)
+    total = defaultdict(int)
+    for i in members:
+        total[i.identity] += 1
+        named[i.identity] += not i.weak
+    return min(total, key=lambda k: (-named[k], -total[k], -len(k.split(":", 1)[-1].split()), k))
 
 
 def statement_id(members: list[Item]) -> str:
@@ -275,7 +433,7 @@ def statement_row(sid: str, members: list[Item], rows: list[dict[str, Any]]) -> 
     paraphrased_at = [n for n, i in enumerate(members) if i.type == "indirect"]
     return {
         "id": sid,
-        "identity": first.identity,
+        "identity": speaker_of(members),
         "text": first.row.get("content_text"),
         "first_article": first.article,
         "first_attribution": first.id,
@@ -294,18 +452,17 @@ def build(
     attributions: Iterable[Mapping[str, Any]],
     members: Iterable[Mapping[str, Any]],
     articles: Iterable[Mapping[str, Any]],
+    candidates: Callable[[list[Item]], set[tuple[int, int]]] = all_candidates,
 ) -> Result:
-    """Every statement of the corpus and its appearances, sorted by id (then order)."""
-    groups: dict[str, list[Item]] = defaultdict(list)
-    for item in items(attributions, members, articles):
-        groups[item.identity].append(item)
+    """Every statement of the corpus and its appearances, sorted by id (then order).  `candidates`: the
+    candidate pairs of the items (default: datasketch's MinHash LSH; the Spark job passes MLlib's)."""
+    found = items(attributions, members, articles)
     statements, appearances = [], []
-    for identity in sorted(groups):
-        for component in components(groups[identity]):
-            sid = statement_id(component)
-            rows = appearance_rows(sid, component)
-            statements.append(statement_row(sid, component, rows))
-            appearances.extend(rows)
+    for component in components(found, candidates(found)):
+        sid = statement_id(component)
+        rows = appearance_rows(sid, component)
+        statements.append(statement_row(sid, component, rows))
+        appearances.extend(rows)
     statements.sort(key=lambda r: r["id"])
     appearances.sort(key=lambda r: (r["statement"], r["n"]))
     return Result(statements, appearances)

@@ -263,8 +263,9 @@ def write_identities(spark: Any, output: str) -> dict[str, int]:
 
 def statement_rows(spark: Any, members: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """The statements pass after the identities: Spark SQL runs the store's reads
-    (onrecord.store.queries.STATEMENT_READS, the identity members given by the pass just run), the driver
-    the same pure grouping as `ingest` (onrecord.corpus.statements.build)."""
+    (onrecord.store.queries.STATEMENT_READS, the identity members given by the pass just run), Spark
+    MLlib's MinHashLSH finds the candidate pairs (`mllib_candidates`), and the driver checks them with the
+    same pure grouping as `ingest` (onrecord.corpus.statements.build)."""
     from onrecord.corpus.statements import build
     from onrecord.store.queries import STATEMENT_READS
 
@@ -273,8 +274,33 @@ def statement_rows(spark: Any, members: list[dict[str, Any]]) -> dict[str, list[
         for part, sql in STATEMENT_READS.items()
         if part != "members"
     }
-    result = build(found["attributions"], members, found["articles"])
+    result = build(found["attributions"], members, found["articles"], lambda items: mllib_candidates(spark, items))
     return {"statements": result.statements, "appearances": result.appearances}
+
+
+def mllib_candidates(spark: Any, items: list[Any]) -> set[tuple[int, int]]:
+    """The statements pass's candidate pairs by Spark MLlib: each index's sets (`feature_sets`) as
+    binary term vectors (HashingTF), MinHashLSH with the pass's number of hash tables and seed, and a
+    self-join keeping every pair that shares a min-hash (Jaccard distance below 1)."""
+    from pyspark.ml.feature import HashingTF, MinHashLSH
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    from onrecord.corpus.statements import NUM_PERM, SEED, feature_sets, kept
+
+    schema = T.StructType([T.StructField("n", T.IntegerType()), T.StructField("features", T.ArrayType(T.StringType()))])
+    pairs: set[tuple[int, int]] = set()
+    for kind, sets in feature_sets(items).items():
+        if len(sets) < 2:
+            continue
+        frame = spark.createDataFrame([(n, sorted(features)) for n, features in sets], schema)
+        tf = HashingTF(inputCol="features", outputCol="vector", numFeatures=1 << 24, binary=True)
+        vectors = tf.transform(frame)
+        model = MinHashLSH(inputCol="vector", outputCol="hashes", numHashTables=NUM_PERM, seed=SEED).fit(vectors)
+        joined = model.approxSimilarityJoin(vectors, vectors, 1.0, distCol="distance")
+        found = joined.select(F.col("datasetA.n").alias("a"), F.col("datasetB.n").alias("b")).where("a < b")
+        pairs |= kept(items, kind, [(row["a"], row["b"]) for row in found.collect()])
+    return pairs
 
 
 def _local(path: str) -> str:

@@ -543,10 +543,12 @@ class StatementFilters:
     until: str | None = None
     search: str | None = None
     limit: int | None = None
+    offset: int = 0  # statements skipped (the web's pages)
 
     def __post_init__(self) -> None:
         check_count("--limit", self.limit)
         check_count("--min-publishers", self.min_publishers)
+        check_count("offset", self.offset)
 
     def where(self) -> tuple[str, list[Any]]:
         clauses, params = ["TRUE"], []
@@ -585,8 +587,9 @@ STATEMENT_HEAD = """
 """
 STATEMENT_APPEARANCES = """
     SELECT p.statement, p.n, ar.name AS article, ar.hash, p.attribution, p.publisher, p.published_date AS published,
-           p.type, p.cue, p.via, p.text, p.changed, p.diff
+           p.type, a.source_name AS speaker, a.source_key AS speaker_key, p.cue, p.via, p.text, p.changed, p.diff
     FROM appearances p JOIN articles ar ON ar.hash = p.article
+    LEFT JOIN attributions a ON a.article = p.article AND a.id = p.attribution
     WHERE p.statement IN (SELECT unnest(?::VARCHAR[]))
     ORDER BY p.statement, p.n
 """
@@ -615,10 +618,16 @@ def statement_list(store: Store, f: StatementFilters) -> list[dict[str, Any]]:
     """Statements sorted by reach (outlets, then appearances), each with its appearances."""
     where, params = f.where()
     limit = f" LIMIT {int(f.limit)}" if f.limit else ""
-    sql = (
-        f"{STATEMENT_HEAD} WHERE {where} ORDER BY s.publishers DESC, s.appearances DESC, s.first_published, s.id{limit}"
-    )
+    offset = f" OFFSET {int(f.offset)}" if f.offset else ""
+    order = "s.publishers DESC, s.appearances DESC, s.first_published, s.id"
+    sql = f"{STATEMENT_HEAD} WHERE {where} ORDER BY {order}{limit}{offset}"
     return _with_appearances(store, records(store, sql, params))
+
+
+def statement_count(store: Store, f: StatementFilters) -> int:
+    """How many statements the filters let through (all pages)."""
+    where, params = f.where()
+    return int(store.value(f"SELECT count(*) FROM ({STATEMENT_HEAD} WHERE {where})", params))
 
 
 def statement_detail(store: Store, statement_id: str) -> dict[str, Any] | None:
@@ -638,7 +647,16 @@ STATEMENT_COLUMNS = [
     "promoted",
     "text",
 ]
-APPEARANCE_COLUMNS = ["n", "published", "publisher", "article", "type", "cue", "via", "changed", "text", "diff"]
+APPEARANCE_COLUMNS = [
+    *("n", "published", "publisher", "article", "type", "speaker", "cue", "via", "changed", "text", "diff")
+]
+
+
+def render_statements(found: list[dict[str, Any]], fmt: str) -> str:
+    """A statement list as `query statements` prints it (table, CSV or JSON); the web's downloads too."""
+    if fmt == "json":
+        return json.dumps(found, ensure_ascii=False, indent=2)
+    return render(Table(STATEMENT_COLUMNS, found), fmt)
 
 
 def diff_text(ops: list[list[str]]) -> str:
@@ -651,7 +669,7 @@ def diff_text(ops: list[list[str]]) -> str:
 # the statements pass's reads (onrecord/corpus/statements.py; Spark SQL runs the same statements)
 
 STATEMENT_ATTRIBUTIONS = """
-    SELECT article, id, type, content_text, cue_text, via, source_key FROM attributions
+    SELECT article, id, type, content_text, cue_text, via, source_key, source_mention FROM attributions
     WHERE source_key IS NOT NULL AND content_text IS NOT NULL ORDER BY article, id
 """
 STATEMENT_MEMBERS = "SELECT article, key, identity FROM identity_members ORDER BY article, key"

@@ -23,7 +23,7 @@ from onrecord.web import charts
 from onrecord.web.analysis import Analyzer
 from onrecord.web.deps import body_limit
 from onrecord.web.middleware import BodyLimit, HeadAsGet
-from onrecord.web.routers import article, corpus, meta
+from onrecord.web.routers import article, corpus, meta, statements
 
 HERE = Path(__file__).resolve().parent
 
@@ -81,5 +81,6 @@ def create_app(
     app.include_router(article.router)
     app.include_router(meta.router)
     app.include_router(corpus.router if found is not None else corpus.absent)
+    app.include_router(statements.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     return app

@@ -6,6 +6,7 @@ Every label passes through `escape`; colours come from CSS classes in app.css.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from html import escape
 
 from markupsafe import Markup
@@ -111,3 +112,61 @@ def timeline(counts: dict[str, int], *, width: int = 420, height: int = 130, lab
         f'<svg class="chart timeline" viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" '
         f'role="img" aria-label="{escape(label)}">{"".join(items)}</svg>'
     )
+
+
+def appearances(rows: Sequence[dict], *, width: int = 640, lane: int = 26, label: str = "") -> Markup:
+    """A statement's timeline: one lane per outlet (in order of first appearance), a dot per appearance
+    at its date (filled: a quotation; hollow: a paraphrase; ringed: its words changed), undated ones in a
+    column of their own at the right.  Rows: {n, publisher, published (YYYY-MM-DD or None), type, changed}."""
+    if not rows:
+        return Markup("")
+    lanes: dict[str, int] = {}
+    for r in rows:
+        lanes.setdefault(r.get("publisher") or "—", len(lanes))
+    days = sorted({_day(r.get("published")) for r in rows} - {None})
+    left, right, top = 150, 56 if any(_day(r.get("published")) is None for r in rows) else 16, 8
+    height = top + lane * len(lanes) + 22
+    span = max(1, (days[-1] - days[0]).days) if days else 1
+    room = width - left - right - 12
+
+    def x_of(r: dict) -> float:
+        day = _day(r.get("published"))
+        if day is None:
+            return width - right / 2
+        return left + 6 + (room * (day - days[0]).days / span if len(days) > 1 else room / 2)
+
+    items = [f'<line class="axis" x1="{left}" y1="{height - 20}" x2="{width}" y2="{height - 20}"/>']
+    for name, i in lanes.items():
+        y = top + i * lane + lane / 2
+        short = name if len(name) <= 24 else name[:23] + "…"
+        items.append(f'<text class="label" x="{left - 8}" y="{_fmt(y + 4)}" text-anchor="end">{escape(short)}</text>')
+        items.append(f'<line class="axis" x1="{left}" y1="{_fmt(y)}" x2="{width}" y2="{_fmt(y)}"/>')
+    for r in rows:
+        x, y = x_of(r), top + lanes[r.get("publisher") or "—"] * lane + lane / 2
+        quoted = r.get("type") in ("direct", "mixed")
+        fill = "#3b82f6" if quoted else "#ffffff"
+        ring = ' stroke="#dc2626" stroke-width="3"' if r.get("changed") else ' stroke="#3b82f6" stroke-width="2"'
+        tip = f"{r.get('n')}. {r.get('publisher') or '—'}, {r.get('published') or 'no date'}, {r.get('type')}"
+        items.append(
+            f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="7" fill="{fill}"{ring}><title>{escape(tip)}</title></circle>'
+        )
+    if days:
+        items.append(f'<text class="value" x="{left + 6}" y="{height - 6}">{days[0].isoformat()}</text>')
+        if len(days) > 1:
+            end = f'<text class="value" x="{width - right - 6}" y="{height - 6}" text-anchor="end">'
+            items.append(f"{end}{days[-1].isoformat()}</text>")
+    if right > 16:
+        undated = f'<text class="value" x="{width - right / 2}" y="{height - 6}" text-anchor="middle">'
+        items.append(f"{undated}no date</text>")
+    return Markup(
+        f'<svg class="chart appearances" viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" '
+        f'role="img" aria-label="{escape(label)}">{"".join(items)}</svg>'
+    )
+
+
+def _day(value: object) -> date | None:
+    """A YYYY-MM-DD value as a date, or None (no date, or not a date)."""
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None

@@ -275,3 +275,47 @@ def test_odd_forms_are_4xx(client, content, headers):
 def test_odd_upload_names_are_handled(client, filename):
     response = client.post("/analyze", files={"file": (filename, b"\x00\x01binary", "application/octet-stream")})
     assert_clear_4xx(response, 400)
+
+
+# --- statements (issue 12) ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/statements/st:000000000000", 404),
+        ("/api/statements/st:000000000000", 404),
+        ("/statements/" + "x" * 300, 422),
+        ("/api/statements?since=2031-02-30", 422),
+        ("/statements?until=yesterday", 422),
+        ("/statements?min_publishers=-1", 422),
+        ("/api/statements?min_publishers=" + HUGE, 422),
+        ("/api/statements?offset=" + HUGE, 422),
+        ("/api/statements?limit=0", 422),
+        ("/statements?changed=maybe", 422),
+        ("/statements.xml", 422),
+        ("/statements.csv?since=%ED%A0%80", 422),
+        ("/api/statements?speaker=" + "x" * 3000, 422),
+    ],
+)
+def test_bad_statement_ids_and_filters_are_one_clear_4xx(client, url, status):
+    assert_clear_4xx(client.get(url), status)
+
+
+def test_no_statement_route_answers_500_to_odd_parameters(client):
+    """Every GET route of the statements router, its filters (a sub-dependency) included."""
+    from onrecord.web.routers import statements
+
+    sent = 0
+    for route in (r for r in statements.router.routes if "GET" in r.methods):
+        names = [p.name for p in route.dependant.query_params]
+        names += [p.name for d in route.dependant.dependencies for p in d.query_params]
+        for value in ODD:
+            url = re.sub(r"\{[^}]+\}", lambda _, v=value: quote(v, safe="") or "x", route.path)
+            for params in [{name: value} for name in names] or [{}]:
+                response = client.get(url, params=params)
+                sent += 1
+                assert response.status_code < 500, (url, params, response.text[:300])
+                if response.status_code >= 400:
+                    assert_clear_4xx(response)
+    assert sent > 100

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from onrecord.corpus.statements import build, changed_words, words
+from onrecord.corpus.statements import build, changed_words, quoted_text, words
 
 OUTLETS = {
     "a1": ("Harbourton Ledger", date(2031, 3, 2)),
@@ -114,3 +114,78 @@ def test_changed_words_ignores_casing_punctuation_and_marked_ellipses():
     assert not changed_words(a, words("we will NOT sell the ferry -- not now, not ever"), "")
     assert not changed_words(a, words("We will not sell … not ever"), "We will not sell … not ever")
     assert changed_words(a, words("We will not sell not ever"), "We will not sell not ever")
+
+
+SPEECH = "The harbour tunnel will open in the spring and the tolls will stay at one dollar for every driver"
+
+
+def credited(article, key, identity, mention, text=SPEECH, type_="direct"):
+    """One attribution of `text` credited to `key` (member of `identity`) through `mention`."""
+    row = {"article": article, "id": "q1", "type": type_, "content_text": text, "cue_text": "said", "via": []}
+    return {**row, "source_key": key, "source_mention": mention}, {"article": article, "key": key, "identity": identity}
+
+
+def run_credited(*specs):
+    pairs = [credited(*spec) for spec in specs]
+    articles = [{"hash": h, "publisher": p, "published_date": d, "tie_order": 0} for h, (p, d) in OUTLETS.items()]
+    return build([a for a, _ in pairs], [m for _, m in pairs], articles)
+
+
+def test_a_long_passage_joins_a_pronoun_or_a_description_credited_elsewhere_and_keeps_the_named_speaker():
+    result = run_credited(
+        ("a1", "person:ines varga", "person:ines varga", "Varga"),
+        ("b2", "person:tomas brandt", "person:tomas brandt", "he"),  # the resolver's guess for "he"
+        ("c3", "unnamed:mayor", "unnamed:mayor@c3", "The mayor"),
+    )
+    (st,) = result.statements
+    assert st["identity"] == "person:ines varga" and st["publishers"] == 3
+    assert st["first_article"] == "c3"  # the earliest appearance, whoever its outlet credited
+
+
+def test_two_speakers_named_in_the_text_stay_apart_and_compatible_names_join():
+    apart = run_credited(
+        ("a1", "person:ines varga", "person:ines varga", "Varga"),
+        ("b2", "person:tomas brandt", "person:tomas brandt", "Brandt"),
+    )
+    assert len(apart.statements) == 2
+    joined = run_credited(
+        ("a1", "person:ines varga", "person:ines varga", "Ines Varga"),
+        ("b2", "person:varga", "person:varga", "Varga"),  # a surname the identity pass left apart
+    )
+    (st,) = joined.statements
+    assert st["identity"] == "person:ines varga"
+
+
+def test_a_weak_credit_never_bridges_two_named_speakers():
+    result = run_credited(
+        ("a1", "person:ines varga", "person:ines varga", "Varga"),
+        ("b2", "unnamed:official", "unnamed:official@b2", "an official"),
+        ("d4", "person:tomas brandt", "person:tomas brandt", "Brandt"),
+    )
+    assert len(result.statements) == 2
+    assert {s["identity"] for s in result.statements} == {"person:ines varga", "person:tomas brandt"}
+
+
+def test_nested_reports_in_one_article_are_not_one_statement():
+    outer, m1 = credited("a1", "unnamed:poll", "unnamed:poll@a1", "a poll", "most voters said " + SPEECH, "mixed")
+    inner, m2 = credited("a1", "unnamed:voters", "unnamed:voters@a1", "most voters", SPEECH)
+    inner["id"] = "q2"
+    articles = [{"hash": "a1", "publisher": "Harbourton Ledger", "published_date": None, "tie_order": 0}]
+    assert len(build([outer, inner], [m1, m2], articles).statements) == 2
+
+
+def test_the_cue_between_the_parts_of_a_split_quote_is_not_the_speaker_s_words():
+    cue = "Ines Varga, the mayor of Harbourton, said in a statement on Monday."
+    result = run(
+        rows(
+            ("a1", "q1", "direct", f"“The ferry stays public,” {cue} “We will not sell it.”", []),
+            ("b2", "q1", "direct", f"“The harbour gets a new crane,” {cue} “Work starts in June.”", []),
+        )
+    )
+    assert len(result.statements) == 2  # ten shared words, all of them the outlets' own
+    assert quoted_text(f"“A b,” {cue} “C d") == "A b, C d"
+
+
+def test_a_scare_quote_of_a_word_or_two_is_no_statement():
+    result = run(rows(("a1", "q1", "mixed", "“reckless”", []), ("b2", "q1", "mixed", "“reckless”", [])))
+    assert len(result.statements) == 2

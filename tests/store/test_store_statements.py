@@ -172,3 +172,21 @@ def test_unknown_statement_and_missing_pass_are_clean_errors(ferry_db, tmp_path)
     con.close()
     assert_clean_failure(query("statements", "--db", str(stale)), "E230")
     assert_clean_failure(query("statements", "--db", str(ferry_db), "--min-publishers", "-1"), "E140")
+
+
+@pytest.mark.slow
+def test_spark_mllib_minhash_gives_the_statements_of_ingest(ferry_db, tmp_path):
+    """The job's second stage finds its candidates with MLlib's MinHashLSH (not datasketch) and must
+    still give exactly the statements and appearances that `ingest` stored."""
+    pytest.importorskip("pyspark")
+    from onrecord.store.tables import CLOCK_COLUMNS, columns
+
+    source = write(tmp_path / "ferry.jsonl", FERRY)
+    out = tmp_path / "out"
+    result = onrecord("spark", str(source), str(out), "--master", "local[2]", timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for name in TABLES:
+        keep = [c for c in columns(name) if c not in CLOCK_COLUMNS]
+        rows = duckdb.sql(f"SELECT {', '.join(keep)} FROM read_parquet('{out}/{name}/*.parquet')").fetchall()
+        assert sorted(rows, key=repr) == table(ferry_db, name), name
+    assert len(table(ferry_db, "appearances")) >= 4
