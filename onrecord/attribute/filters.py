@@ -53,7 +53,7 @@ def is_imperative(token: Token) -> bool:
     verb = token
     while verb.dep_ == "conj" and verb.head.i != verb.i:
         verb = verb.head
-    if verb.tag_ != "VB" or verb.dep_ not in ("ROOT", "parataxis"):
+    if verb.tag_ not in ("VB", "VBP") or verb.dep_ not in ("ROOT", "parataxis"):  # VBP: a mis-tagged "stick …"
         return False
     for c in verb.children:
         if c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj"):
@@ -94,8 +94,16 @@ def in_advice(token: Token) -> bool:
 
 
 _REGISTER_KEY = "onrecord.reader_addressed"
+_QUOTES_KEY = "onrecord.filter_quotes"
 READER_SHARE = 0.5  # of the writer's sentences addressing the reader ("you", imperatives): a how-to, not news
 READER_MIN_SENTENCES = 10
+
+
+def _quotes(doc: Doc) -> QuoteIndex:
+    index = doc.user_data.get(_QUOTES_KEY)
+    if index is None:
+        index = doc.user_data[_QUOTES_KEY] = QuoteIndex(find_quotes(doc_text(doc)))
+    return index
 
 
 def reader_addressed(doc: Doc) -> bool:
@@ -104,8 +112,7 @@ def reader_addressed(doc: Doc) -> bool:
     noun phrase, a topic or a question after a verb is never taken for what someone said."""
     addressed = doc.user_data.get(_REGISTER_KEY)
     if addressed is None:
-        text = doc_text(doc)
-        quotes = QuoteIndex(find_quotes(text))
+        quotes = _quotes(doc)
         own = talking = 0
         for sent in doc.sents:
             if quotes.at(sent.start_char) is not None or sum(t.is_alpha for t in sent) < 4:
@@ -247,8 +254,16 @@ def _content_reason(doc: Doc, token: Token, lemma: str, frame: str, subject: Tok
         ):
             return "empty"  # "declined to comment (on Monday)", "refused to elaborate"
     strict = reader_addressed(doc)  # in a how-to, a topic or a thing's doings are never a report
-    if strict and frame == "clause" and _indirect_question(span) and lemma not in _words("asking"):
-        return "wh_topic"  # "revealed what had been making her lose weight": what about, not what
+    # "revealed what had been making her lose weight": what about, not what (in news only a choice
+    # between options, "say in which direction …", is so clear; elsewhere any wh-content)
+    if frame == "clause" and _indirect_question(span) and lemma not in _words("asking"):
+        if strict:
+            return "wh_topic"
+        if _which_question(span):
+            return "wh_which"
+    we = subject is not None and subject.lower_ == "we" and _verb_class(lemma) == "thought"
+    if we and _quotes(doc).at(token.idx) is None:
+        return "writer_we"  # "we know regulators …" outside quotations: the writer's own voice
     if not (frame in ("object", "to", "xcomp") or frame.startswith("prep:")) or not _noun_phrase(span, True):
         return None
     bare = _noun_phrase(span, strict)  # no clause at all (in a how-to: not even a relative clause)
@@ -262,6 +277,8 @@ def _content_reason(doc: Doc, token: Token, lemma: str, frame: str, subject: Tok
     if lemma in _words("action") and (frame == "object" or frame.startswith("prep:")) and not _as_phrase(token, span):
         return "action"
     if not bare:
+        if lemma in _words("topic_verb") and (frame == "object" or frame[5:] in _words("topic_prep")):
+            return "topic_loose"
         return None
     preposition = frame[5:] if frame.startswith("prep:") else None
     if lemma in _words("topic_verb") and (preposition in _words("topic_prep") or frame == "object"):
@@ -290,6 +307,15 @@ def _indirect_question(span) -> bool:
         return False
     first = words[1] if words[0].lower_ in _LEAD_PREPOSITIONS and len(words) > 1 else words[0]
     return first.lower_ in _WH
+
+
+def _which_question(span) -> bool:
+    """ "(say) in which direction …", "(considering) which candidate …", "whether …": a choice
+    named, not made."""
+    words = [t for t in span if t.is_alpha][:2]
+    if words and words[0].lower_ in _LEAD_PREPOSITIONS:
+        words = words[1:]
+    return bool(words) and words[0].lower_ in ("which", "whether")
 
 
 def _inside_indirect_question(token: Token) -> bool:

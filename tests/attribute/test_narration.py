@@ -26,7 +26,7 @@ def cues(article) -> list[str]:
     return [a.cue.text for a in article.attributions if a.cue is not None]
 
 
-@pytest.mark.parametrize("cue", ["approved", "voted", "asked", "call", "believes"])
+@pytest.mark.parametrize("cue", ["approved", "voted", "asked", "call", "believes", "say", "know", "detailed"])
 def test_narrated_acts_requests_to_anyone_and_cues_inside_a_question_give_no_row(board, cue):
     assert cue not in cues(board), [(a.cue and a.cue.text, a.content.text) for a in board.attributions]
 
@@ -52,3 +52,12 @@ def test_a_how_to_gives_no_rows(pantry):
 def test_the_register_tells_a_how_to_from_news(nlp):
     assert reader_addressed(nlp((ARTICLES / "pantry-guide.txt").read_text(encoding="utf-8")))
     assert not reader_addressed(nlp((ARTICLES / "harbour-board.txt").read_text(encoding="utf-8")))
+
+
+def test_an_instruction_tagged_as_a_present_tense_verb_is_still_one(nlp):
+    from onrecord.attribute.filters import is_imperative
+
+    doc = nlp("While you are at it, maybe whisper a quiet thank-you to the baker.")
+    assert is_imperative(next(t for t in doc if t.lower_ == "whisper"))
+    doc = nlp("The bakers whisper a quiet thank-you to the miller.")
+    assert not is_imperative(next(t for t in doc if t.lower_ == "whisper"))
