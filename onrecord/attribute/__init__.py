@@ -63,8 +63,15 @@ def _drop_phrase_sources(doc: Doc, found: list[Found]) -> None:
         span = doc.char_span(*item.source, alignment_mode="expand")
         if span is None or not len(span):
             continue
-        if span.root.pos_ in ("VERB", "AUX", "ADP", "SCONJ") or not any(c.isalpha() for c in span.text):
+        if (
+            span.root.pos_ in ("VERB", "AUX", "ADP", "SCONJ")
+            or not any(c.isalpha() for c in span.text)
+            or "|" in span.text
+        ):
             item.source, item.name = None, ""  # also table rules ("|  |  |") taken for a name
+    for item in found:  # a quotation that continues a speaker dropped here continues no one
+        if item.continues is not None and item.continues.source is None and not item.continues.name:
+            item.name = ""
 
 
 def classify(item: Found, quotes: QuoteIndex) -> str:

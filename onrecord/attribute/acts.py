@@ -36,6 +36,12 @@ def evidence_subjects() -> frozenset[str]:
     return frozenset(_lines("evidence_subjects.txt"))
 
 
+@lru_cache(maxsize=1)
+def media_subjects() -> frozenset[str]:
+    """Things that carry someone's words (an ad, a tweet, a column): as a subject they report."""
+    return frozenset(_lines("media_subjects.txt"))
+
+
 def act_of(lemma: str, frame: str, source_lemma: str | None) -> str:
     """The act of a cue `lemma` read in `frame` whose source's head noun has `source_lemma`."""
     if source_lemma is not None and source_lemma in evidence_subjects():

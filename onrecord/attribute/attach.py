@@ -8,8 +8,10 @@ import re
 from spacy.tokens import Doc
 
 from onrecord.attribute import frames
+from onrecord.attribute.acts import act_of
 from onrecord.attribute.cues import found_from_ranges
 from onrecord.attribute.found import Found
+from onrecord.attribute.lexicon import cue_frames
 from onrecord.attribute.nearby import Nearby, Sentences, doc_text
 from onrecord.attribute.quotes import Quote
 
@@ -36,30 +38,27 @@ def attach_quotes(doc: Doc, found: list[Found], quotes: list[Quote]) -> list[Fou
             continue
         if len(text[quote.inner_start : quote.inner_end].split()) < MIN_QUOTE_WORDS:
             continue
-        introduced = _dash_signature(text, quote) or _colon_intro(doc, text, quote, sentences)
+        introduced = (
+            _dash_signature(text, quote)
+            or _colon_intro(doc, text, quote, sentences)
+            or _line_intro(doc, text, quote, sentences)
+        )
         if introduced is None:
             previous = _previous_speaker(nearby, quote)
             if previous is not None and _continues(text, previous, quote, sentences):
                 extend(previous, span)
                 continue
-            if previous is None:
+            run = _run_before(nearby, text, quote)
+            if run is not None:
+                introduced = _continuation(run, span)
+            elif previous is not None and not _heading_between(text, previous.end, quote.start):
+                introduced = _continuation(previous, span)
+            else:
                 if not UNCLAIMED_QUOTES or _title_of_a_work(text[quote.inner_start : quote.inner_end]):
                     continue
                 # A quotation is the strongest sign of an attribution: with no speaker near enough to
                 # continue, it is kept with its speaker unresolved (dialogue lines in a table).
                 introduced = Found(content=[span], cue=None, cue_lemma="", source=None, name="", confidence=0.5)
-                found.append(introduced)
-                nearby.add(introduced)
-                continue
-            introduced = Found(
-                content=[span],
-                cue=None,
-                cue_lemma="",
-                source=None,
-                name=previous.name,
-                confidence=0.6,
-                continues=previous,
-            )
         found.append(introduced)
         nearby.add(introduced)
     kept = [f for f in found if f.content]
@@ -129,6 +128,82 @@ def _colon_intro(doc: Doc, text: str, quote: Quote, sentences: Sentences) -> Fou
         return None
     item = found_from_ranges(doc, None, (root.i, root.i + 1), root.lemma_.lower(), source, root, 0.7)
     return item.with_content((quote.start, quote.end))
+
+
+def _continuation(previous: Found, span: tuple[int, int]) -> Found:
+    """A cue-less quotation that goes on from `previous`'s speaker (or stays unresolved with it)."""
+    root = previous.continues or previous
+    if root.source is None and not root.name:
+        return Found(content=[span], cue=None, cue_lemma="", source=None, name="", confidence=0.5)
+    return Found(content=[span], cue=None, cue_lemma="", source=None, name=root.name, confidence=0.6, continues=root)
+
+
+_FURNITURE = re.compile(r"[\s|“”\"'‘’«»„*•·–—-]*")
+_RUN_CELL = 6  # words: a table cell or list label up to this long is a row label, not a new section
+
+
+def _run_before(nearby: Nearby, text: str, quote: Quote) -> Found | None:
+    """The quotation right before this one when nothing but line breaks, table rules, list marks
+    and short row labels lies between: consecutive lines, rows or items of quotations are a run, and
+    a run keeps its speaker (the dialogue lines of a table under "X will say")."""
+    before = [f for f in nearby.around(quote.start - 400, quote.start, margin=0) if f.content and f.end <= quote.start]
+    if not before:
+        return None
+    previous = max(before, key=lambda f: f.end)
+    if previous.cue is not None and previous.cue[0] >= previous.end:
+        return None  # "“…,” she said." ends with its own cue: what follows is the usual continuation test
+    gap = text[previous.end : quote.start]
+    if "\n" not in gap and "|" not in gap:
+        return None  # two quotations in one sentence or paragraph: the ordinary rules decide
+    for line in gap.split("\n"):
+        if _FURNITURE.fullmatch(line):
+            continue
+        if "|" not in line:
+            return None  # a line of prose or a heading between the two: the run is broken
+        cells = [c.strip(' \t“”"') for c in line.split("|")]
+        if any(len(c.split()) > _RUN_CELL or c.endswith((".", "!", "?")) for c in cells):
+            return None
+    return previous
+
+
+def _heading_between(text: str, start: int, end: int) -> bool:
+    """A whole line between two offsets that reads as a heading: a few words, no closing punctuation,
+    no table rule ("Quotes", "Early life")."""
+    lines = text[start:end].split("\n")[1:-1]  # only whole lines: the first and last are partial
+    for line in lines:
+        line = line.strip()
+        if not line or "|" in line or not any(c.isalpha() for c in line):
+            continue
+        if len(line.split()) <= 5 and not line.endswith((".", "!", "?", ":", ",", ";", "”", '"', ")")):
+            return True
+    return False
+
+
+def _line_intro(doc: Doc, text: str, quote: Quote, sentences: Sentences) -> Found | None:
+    """'For loved gifts, Marisol will say' on a line of its own before the quotation: a verb of saying
+    that ends the line before (table rules and a lone quote mark aside) introduces it, and that verb's
+    subject is the speaker."""
+    head = _FURNITURE.match(text[::-1], len(text) - quote.start)
+    before_at = len(text) - (head.end() if head else len(text) - quote.start)
+    if "\n" not in text[before_at : quote.start]:
+        return None
+    last = doc.char_span(max(0, before_at - 1), before_at, alignment_mode="expand")
+    if last is None or not len(last):
+        return None
+    verb = last[0]
+    if verb.pos_ not in ("VERB", "AUX") or not _saying(verb.lemma_.lower()):
+        return None
+    speaker = frames.subject(verb)
+    source = frames.source_range(doc, speaker, verb)
+    if source is None:
+        return None
+    item = found_from_ranges(doc, None, (verb.i, verb.i + 1), verb.lemma_.lower(), source, verb, 0.7)
+    return item.with_content((quote.start, quote.end))
+
+
+def _saying(lemma: str) -> bool:
+    """A verb of saying in the cue table (a clause cue whose act is speech: say, reply, ask, add)."""
+    return "clause" in cue_frames().get(lemma, ()) and act_of(lemma, "clause", None) == "speech"
 
 
 def _title_of_a_work(inner: str) -> bool:

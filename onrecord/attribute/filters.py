@@ -9,9 +9,10 @@ from functools import lru_cache
 from spacy.tokens import Doc, Token
 
 from onrecord.attribute import frames
-from onrecord.attribute.acts import evidence_subjects
+from onrecord.attribute.acts import evidence_subjects, media_subjects
 from onrecord.attribute.lexicon import _lines
 from onrecord.attribute.nearby import doc_text
+from onrecord.attribute.quotes import QuoteIndex, find_quotes
 from onrecord.resolve.lexicon import organization_nouns, person_nouns, titles
 
 Range = tuple[int, int]
@@ -47,17 +48,81 @@ def is_question(token: Token) -> bool:
 
 
 def is_imperative(token: Token) -> bool:
-    """A base-form verb without a subject or auxiliary opening its sentence: "See how …", "Note that
-    …", "Simply forget them" (advice or instructions addressed to the reader)."""
+    """A base-form verb without a subject opening its clause: "See how …", "Note that …", "Don't
+    think that …", "When buying, look for …" (advice or instructions addressed to the reader)."""
     verb = token
     while verb.dep_ == "conj" and verb.head.i != verb.i:
         verb = verb.head
-    if verb.tag_ != "VB" or verb.dep_ not in ("ROOT", "parataxis"):
+    if verb.tag_ not in ("VB", "VBP") or verb.dep_ not in ("ROOT", "parataxis"):  # VBP: a mis-tagged "stick …"
         return False
-    if any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "expl", "csubj") for c in verb.children):
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj"):
+            return False
+        if c.dep_ in ("aux", "auxpass") and not (c.lemma_.lower() == "do" and c.i < verb.i and _negated(verb)):
+            return False
+    for t in verb.doc[verb.sent.start : verb.i]:
+        if not t.is_alpha or t.lower_ == "please":
+            continue
+        top = t
+        while top.head.i != verb.i and top.head.i != top.i:
+            top = top.head
+        if top.head.i != verb.i or top.dep_ not in _LEADING:
+            return False
+    return True
+
+
+_LEADING = frozenset(["advmod", "intj", "cc", "advcl", "prep", "npadvmod", "mark", "neg", "aux", "punct"])
+
+
+def _negated(verb: Token) -> bool:
+    return any(c.dep_ == "neg" for c in verb.children)
+
+
+def in_advice(token: Token) -> bool:
+    """A cue with no subject of its own inside an instruction to the reader: "To know if …, talk to
+    your doctor", "stick your fingers in the soil to find out if …"."""
+    if frames.subject(token) is not None:
         return False
-    before = [t for t in verb.doc[verb.sent.start : verb.i] if t.is_alpha]
-    return all(t.dep_ in ("advmod", "intj", "cc") or t.lower_ == "please" for t in before)
+    node = token
+    for _ in range(4):
+        if node.dep_ not in ("advcl", "xcomp", "conj", "ccomp", "prep", "pcomp") or node.head.i == node.i:
+            break
+        node = node.head
+        if node.pos_ in ("VERB", "AUX") and is_imperative(node):
+            return True
+    return False
+
+
+_REGISTER_KEY = "onrecord.reader_addressed"
+_QUOTES_KEY = "onrecord.filter_quotes"
+READER_SHARE = 0.5  # of the writer's sentences addressing the reader ("you", imperatives): a how-to, not news
+READER_MIN_SENTENCES = 10
+
+
+def _quotes(doc: Doc) -> QuoteIndex:
+    index = doc.user_data.get(_QUOTES_KEY)
+    if index is None:
+        index = doc.user_data[_QUOTES_KEY] = QuoteIndex(find_quotes(doc_text(doc)))
+    return index
+
+
+def reader_addressed(doc: Doc) -> bool:
+    """The text talks to its reader: at least half of the writer's own sentences (outside quotations)
+    say "you" or give an instruction.  Such a text (a how-to, a guide, advice) reports little; there a
+    noun phrase, a topic or a question after a verb is never taken for what someone said."""
+    addressed = doc.user_data.get(_REGISTER_KEY)
+    if addressed is None:
+        quotes = _quotes(doc)
+        own = talking = 0
+        for sent in doc.sents:
+            if quotes.at(sent.start_char) is not None or sum(t.is_alpha for t in sent) < 4:
+                continue
+            own += 1
+            you = any(t.lower_ in _words("generic") and quotes.at(t.idx) is None for t in sent)
+            talking += you or is_imperative(sent.root)
+        addressed = own >= READER_MIN_SENTENCES and talking >= READER_SHARE * own
+        doc.user_data[_REGISTER_KEY] = addressed
+    return addressed
 
 
 _PERSON_PRONOUNS = frozenset(["he", "she", "they", "i", "we", "who"])
@@ -142,12 +207,14 @@ def _inverted_had(token: Token) -> bool:
 
 def not_a_report(doc: Doc, token: Token, frame: str, content: Range | None) -> str | None:
     """Why a verb reading is not an attribution ("question", "imperative", "hedge", "agentless",
-    "generic", "pronoun_object"), or None when nothing speaks against it."""
+    "generic", "pronoun_object", "topic", "narrated" …), or None when nothing speaks against it."""
     lemma = token.lemma_.lower()
     if is_question(token):
         return "question"
     if is_imperative(token):
         return "imperative"
+    if in_advice(token):
+        return "advice"
     # Hedging and agentless framing say nothing about a named actor's report when they are about a
     # thing ("the attack appeared to be …", "the bridge is expected to reopen"); about a named person
     # or organisation ("Lee appeared to suggest …", "Lee is expected to announce …") they keep hearsay.
@@ -163,11 +230,21 @@ def not_a_report(doc: Doc, token: Token, frame: str, content: Range | None) -> s
         return "impersonal"  # "it is worth noting that …", "it would be safe to say …": the writer
     if _inverted_had(token):
         return "counterfactual"  # "had they known …"
-    if content is not None and (frame in ("object", "to", "xcomp") or frame.startswith("prep:")):
-        words = [t for t in doc[content[0] : content[1]] if not t.is_punct]
+    if subject is None and _opens_line(token):
+        return "heading"  # "Learning how to …", "Explaining why …": a heading or list item, no one speaks
+    if _inside_indirect_question(token):
+        return "wh_inside"  # "(speaks about) how well she believes …": the verb is part of a question's topic
+    if content is not None:
+        return _content_reason(doc, token, lemma, frame, subject, doc[content[0] : content[1]])
+    return None
+
+
+def _content_reason(doc: Doc, token: Token, lemma: str, frame: str, subject: Token | None, span) -> str | None:
+    """What the content itself says against a report: a pronoun, a time, a topic, a narrated act."""
+    if frame in ("object", "to", "xcomp") or frame.startswith("prep:"):
+        words = [t for t in span if not t.is_punct]
         if len(words) == 1 and words[0].lower_ in _words("pronoun_object"):
             return "pronoun_object"
-        span = doc[content[0] : content[1]]
         if all(t.ent_type_ in ("DATE", "TIME") or t.is_punct for t in span):
             return "empty"  # "comment on [Monday]": a time is no content
         if (
@@ -176,20 +253,101 @@ def not_a_report(doc: Doc, token: Token, frame: str, content: Range | None) -> s
             and not any(c.dep_ in ("dobj", "ccomp", "xcomp") or _says_what(c) for c in span.root.children)
         ):
             return "empty"  # "declined to comment (on Monday)", "refused to elaborate"
-        # A verb of no reporting class with a thing as subject and a bare noun phrase as content
-        # narrates ("kefir offers similar benefits", "the algorithms compare my face"); with a person
-        # or organisation as subject PolNeAR often annotates it as a position, so it stays.
-        if (
-            subject_class(subject) == "thing"
-            and _verb_class(lemma) == "other"
-            and _noun_phrase_only(doc[content[0] : content[1]])
-        ):
-            return "narrated"
-        preposition = frame[5:] if frame.startswith("prep:") else None
-        topical = lemma in _words("topic_verb") and (preposition in _words("topic_prep") or frame == "object")
-        if topical and _noun_phrase_only(doc[content[0] : content[1]]):
-            return "topic"
+    strict = reader_addressed(doc)  # in a how-to, a topic or a thing's doings are never a report
+    # "revealed what had been making her lose weight": what about, not what (in news only a choice
+    # between options, "say in which direction …", is so clear; elsewhere any wh-content)
+    if frame == "clause" and _indirect_question(span) and lemma not in _words("asking"):
+        if strict:
+            return "wh_topic"
+        if _which_question(span):
+            return "wh_which"
+    we = subject is not None and subject.lower_ == "we" and _verb_class(lemma) == "thought"
+    if we and _quotes(doc).at(token.idx) is None:
+        return "writer_we"  # "we know regulators …" outside quotations: the writer's own voice
+    if not (frame in ("object", "to", "xcomp") or frame.startswith("prep:")) or not _noun_phrase(span, True):
+        return None
+    bare = _noun_phrase(span, strict)  # no clause at all (in a how-to: not even a relative clause)
+    # A thing as subject and a bare noun phrase as content narrates ("kefir offers similar
+    # benefits", "the algorithms compare my face"), unless the thing carries words (an ad, a tweet);
+    # a verb of action with a noun phrase narrates whoever the subject is ("the board approved a
+    # move", "senators voted against the amendment", "I see dozens of cameras").
+    thing = subject_class(subject) == "thing" and subject.lemma_.lower() not in media_subjects()
+    if thing and bare and (strict or _verb_class(lemma) == "other"):
+        return "narrated"
+    if lemma in _words("action") and (frame == "object" or frame.startswith("prep:")) and not _as_phrase(token, span):
+        return "action"
+    if not bare:
+        if lemma in _words("topic_verb") and (frame == "object" or frame[5:] in _words("topic_prep")):
+            return "topic_loose"
+        return None
+    preposition = frame[5:] if frame.startswith("prep:") else None
+    if lemma in _words("topic_verb") and (preposition in _words("topic_prep") or frame == "object"):
+        return "topic"  # "spoke about her weight", "commented on her weight", "detailed her struggles"
+    if strict and (preposition in _words("topic_prep") or frame == "object"):
+        return "topic_any"
     return None
+
+
+def _as_phrase(token: Token, span) -> bool:
+    """ "see X as Y", "regard X as Y": an opinion about X, not an act."""
+    return any(t.lower_ == "as" and t.dep_ == "prep" for t in (*token.children, *span))
+
+
+_WH = frozenset(["what", "which", "who", "whom", "whose", "why", "how", "when", "where", "whether"])
+_LEAD_PREPOSITIONS = frozenset(["in", "on", "about", "of", "at", "for", "to", "from", "by"])
+
+
+def _indirect_question(span) -> bool:
+    """A content clause opened by a wh-word or "whether": it names what was asked or talked about,
+    not what was said ("what had been making her lose weight", "in which direction …")."""
+    if any(t.text in _QUOTE_MARKS for t in span):
+        return False
+    words = [t for t in span if t.is_alpha][:2]
+    if not words:
+        return False
+    first = words[1] if words[0].lower_ in _LEAD_PREPOSITIONS and len(words) > 1 else words[0]
+    return first.lower_ in _WH
+
+
+def _which_question(span) -> bool:
+    """ "(say) in which direction …", "(considering) which candidate …", "whether …": a choice
+    named, not made."""
+    words = [t for t in span if t.is_alpha][:2]
+    if words and words[0].lower_ in _LEAD_PREPOSITIONS:
+        words = words[1:]
+    return bool(words) and words[0].lower_ in ("which", "whether")
+
+
+def _inside_indirect_question(token: Token) -> bool:
+    """The verb belongs to a wh-clause itself ("how well she believes …"): its clause is a topic."""
+    if token.dep_ not in ("ccomp", "pcomp", "advcl", "xcomp"):
+        return False
+    for child in token.children:
+        wh = child if child.tag_ in ("WRB", "WP", "WDT") else None
+        wh = wh or next((g for g in child.children if g.tag_ in ("WRB", "WP", "WDT")), None)
+        if wh is not None and child.i < token.i and child.dep_ in ("advmod", "dobj", "nsubj", "attr"):
+            return True
+    return False
+
+
+def _opens_line(token: Token) -> bool:
+    """A participle or gerund with no subject that opens its line ("Learning how to …")."""
+    if token.tag_ not in ("VBG", "VB"):
+        return False
+    text = doc_text(token.doc)
+    line_start = text.rfind("\n", 0, token.idx) + 1
+    return not text[line_start : token.idx].strip(" \t-–—•*#0123456789.)")
+
+
+def _noun_phrase(span, loose: bool = False) -> bool:
+    """A content that is a bare noun phrase with no quotation: a thing or a topic, not something
+    said ("her weight", "the plan"); `loose` also takes one with a relative clause ("the rude things
+    that she's been called")."""
+    if any(t.text in _QUOTE_MARKS for t in span):
+        return False
+    if not loose and any(t.pos_ in ("VERB", "AUX") for t in span):
+        return False
+    return span.root.pos_ in ("NOUN", "PROPN", "PRON", "NUM")
 
 
 def _says_what(child: Token) -> bool:
@@ -197,10 +355,3 @@ def _says_what(child: Token) -> bool:
     if child.dep_ != "prep":
         return False
     return any(g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME") for g in child.children)
-
-
-def _noun_phrase_only(span) -> bool:
-    """A content without a verb or a quotation of its own: a topic ("her weight", "the plan")."""
-    if any(t.pos_ in ("VERB", "AUX") or t.text in _QUOTE_MARKS for t in span):
-        return False
-    return span.root.pos_ in ("NOUN", "PROPN", "PRON", "NUM")

@@ -182,23 +182,39 @@ class SpeakerResolver:
 
     def _pronoun(self, pronoun: Token, gender: str) -> Entity | None:
         """The most recent person of compatible gender named outside quotations (a name inside a
-        quote is mostly someone the speaker talks about), else the most recent one at all."""
+        quote is mostly someone the speaker talks about), else the most recent one at all; a person
+        who was the subject of this or the previous sentence goes first ("George apologises to
+        Penny. He says …" is George: the subject stays the topic)."""
         people = self.table.before(pronoun.i, ("person",), limit=8)
 
-        def last_outside(person: Entity) -> int:
-            return max((s for s, _ in person.mentions if s < pronoun.i and not self.in_quote(s)), default=-1)
+        def last_outside(person: Entity) -> tuple[int, int]:
+            return max(((s, t) for s, t in person.mentions if s < pronoun.i and not self.in_quote(s)), default=(-1, -1))
 
         outside = sorted(
-            (p for p in people if last_outside(p) >= 0 and not self._addressee(last_outside(p))),
+            (p for p in people if last_outside(p)[0] >= 0 and not self._addressee(last_outside(p)[0])),
             key=last_outside,
             reverse=True,
         )
-        for person in outside or people:
+        since = self._previous_sentence_start(pronoun)
+        topical = [p for p in outside if last_outside(p)[0] >= since and self._subject(last_outside(p))]
+        for person in [*topical, *(outside or people)]:
             if person.gender not in (None, gender):
                 continue
-            person.gender = gender
+            if person in topical or len(outside) == 1:
+                person.gender = gender  # learnt only where the reading is safe: a guess must not stick
             return person
         return None
+
+    def _previous_sentence_start(self, token: Token) -> int:
+        start = token.sent.start
+        return self.doc[start - 1].sent.start if start > 0 else start
+
+    def _subject(self, mention: tuple[int, int]) -> bool:
+        """The name is the subject of its clause (its head word's dependency)."""
+        node = self.doc[mention[1] - 1]
+        while node.dep_ in ("compound", "flat") and node.head.i != node.i:
+            node = node.head
+        return node.dep_ in ("nsubj", "nsubjpass")
 
     def _role_nominal(self, span: Span, head: Token) -> Entity | None:
         noun = head.lemma_.lower()
