@@ -47,7 +47,7 @@ RUN = 8  # consecutive words two quotations must share (or all words of the shor
 MIN_WORDS = 5  # a quotation shorter than this only joins by identical words
 MIN_QUOTE = 3  # … and one shorter than this never joins
 OVERLAP = 0.8  # share of the shorter quotation's words that must match (in blocks of ≥ 2 words)
-PARAPHRASE = 0.6  # share of the shorter text's content words a paraphrase must share with a quotation
+PARAPHRASE = 0.7  # share of the shorter text's content words a paraphrase must share with a quotation
 PARAPHRASE_LONG = 0.25  # … and of the longer one's (a short phrase is no paraphrase of a long transcript)
 MIN_CONTENT = 5  # content words a paraphrase needs at least
 DAYS = 7  # a paraphrase and a quotation this close in publication date (or undated)
@@ -58,8 +58,7 @@ SEED = 20261201  # the min-hashes' seed, so every run finds the same candidates
 QUOTED = ("direct", "mixed")
 PASSAGE = 10  # consecutive words two quotations credited to different identities must share to be one statement
 SHARE = 0.5  # share of the shorter quotation a shared run must cover (a few words of a long quote are a phrase)
-LONG = 12  # … unless the run is this long: a passage of twelve verbatim words is one utterance at any length
-STRONG = 24  # verbatim words shared with one report that join a statement whatever its other reports hold
+LONG = 12  # … unless it is this long: twelve verbatim words are one utterance at any length (and join statements)
 TITLE = 8  # quoted words at most in a title-like name ("The Late Show with Stephen Colbert")
 UTTERANCE_ACTS = (None, "speech", "thought")  # an intention ("plans to") or evidence (a poll) is no utterance
 NP_START = frozenset(
@@ -491,10 +490,10 @@ class Groups:
         """Whether at least half of the pairs across the two groups are linked (average linkage): a
         report joins a statement when it carries the words of most of its reports.  A report nested
         in another of its article counts neither way (it is the same passage of that outlet).  A link
-        of `STRONG` verbatim words is support enough by itself (one outlet's long quotation that runs
-        over two passages another outlet quoted apart)."""
+        of `LONG` verbatim words is support enough by itself: one outlet's long quotation that runs
+        over two passages other outlets quoted apart belongs with both."""
         x, y = self.found[a], self.found[b]
-        if x.type in QUOTED and y.type in QUOTED and longest_run(x.tokens, y.tokens) >= STRONG:
+        if x.type in QUOTED and y.type in QUOTED and longest_run(x.tokens, y.tokens) >= LONG:
             return True
         ours, theirs = self.members[self.find(a)], self.members[self.find(b)]
         pairs = [(x, y) for x in ours for y in theirs if not nested(self.found[x], self.found[y])]
@@ -508,18 +507,25 @@ class Groups:
         self.members[rb] = []
 
 
+def similarity(a: Item, b: Item) -> float:
+    """The Jaccard similarity of two reports' words: the order in which links are weighed."""
+    wa, wb = set(a.tokens), set(b.tokens)
+    return len(wa & wb) / len(wa | wb)
+
+
 def components(found: list[Item], pairs: Iterable[tuple[int, int]]) -> list[list[Item]]:
     """The items joined by their links, each component in date order.  `pairs`: the candidate index
-    pairs; each is checked exactly, in sorted order (one identity's first, then across identities), so
-    the components depend on the candidates only through the links they let be found."""
+    pairs; each is checked exactly, one identity's first, then across identities, each kind the closest
+    pairs first (`similarity`, then index order), so a statement forms around its nearest reports before
+    looser ones are weighed against it; the components depend on the candidates only through the links
+    they let be found."""
     groups = Groups(found)
     same, cross = [], []
     for a, b in sorted(pairs):
-        (same if found[a].identity == found[b].identity else cross).append((a, b))
-    for a, b in same + cross:
-        if groups.find(a) == groups.find(b) or not groups.joinable(a, b):
-            continue
-        if groups.linked(a, b) and groups.supported(a, b):
+        if groups.linked(a, b):
+            (same if found[a].identity == found[b].identity else cross).append((-similarity(found[a], found[b]), a, b))
+    for _, a, b in sorted(same) + sorted(cross):
+        if groups.find(a) != groups.find(b) and groups.joinable(a, b) and groups.supported(a, b):
             groups.join(a, b)
     members: dict[int, list[Item]] = defaultdict(list)
     for n, item in enumerate(found):
