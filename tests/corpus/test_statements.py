@@ -285,3 +285,11 @@ def test_a_full_name_next_to_the_cue_outvotes_surname_only_credits():
     )
     (st,) = result.statements
     assert st["identity"] == "person:ines varga"
+
+
+def test_a_paraphrase_sharing_a_few_words_of_a_quote_is_another_statement():
+    quote = "Of course the harbour master is qualified to run the port authority"
+    close = "that the harbour master is qualified to run the port authority"
+    loose = "that the harbour master is fit to run the docks"  # three of five content words
+    assert len(run(rows(("a1", "q1", "direct", quote, []), ("b2", "p1", "indirect", close, []))).statements) == 1
+    assert len(run(rows(("a1", "q1", "direct", quote, []), ("b2", "p1", "indirect", loose, []))).statements) == 2
