@@ -176,6 +176,7 @@ class Item:
     weak: bool = False  # the outlet's credit is a pronoun, a description or no mention: see `weak_credit`
     span: tuple[int, int] | None = None  # the content's characters in the article, to tell nested reports
     credit: int = 0  # how the outlet named the speaker: 2 a full name, 1 one word of it, 0 weak (`credit_of`)
+    reading: str = ""  # whom a one-word credit names most often in the corpus (`read_surnames`)
 
     @property
     def ref(self) -> str:
@@ -213,7 +214,23 @@ def items(
         span = (start, end) if start is not None and end is not None else None
         credit = 0 if weak else credit_of(who, row.get("source_mention"))
         found.append(Item(row["article"], row["id"], who, kind, tokens, published, order, info, weak, span, credit))
+    read_surnames(found)
     return sorted(found, key=lambda i: (i.identity, i.ref))
+
+
+def read_surnames(found: list[Item]) -> None:
+    """Each one-word credit ("Clinton", "Mrs. Clinton") read as the identity that the same mention names
+    most often across the corpus: the per-article resolver had to choose among namesakes, and its
+    choice is weaker evidence for a statement's speaker than the corpus's usage (`speaker_of`)."""
+    from onrecord import keys
+
+    usage: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for i in found:
+        if i.credit == 1:
+            usage[keys.fold(i.row.get("source_mention") or "")][i.identity] += 1
+    for i in found:
+        counts = usage.get(keys.fold(i.row.get("source_mention") or "")) if i.credit == 1 else None
+        i.reading = min(counts, key=lambda k: (-counts[k], k != i.identity, k)) if counts else i.identity
 
 
 def utterance(row: Mapping[str, Any], tokens: list[str]) -> bool:
@@ -535,15 +552,19 @@ def components(found: list[Item], pairs: Iterable[tuple[int, int]]) -> list[list
 
 def speaker_of(members: list[Item]) -> str:
     """The statement's speaker: the identity most often credited by a full name next to the cue, then by
-    any name (a surname the resolver chose among namesakes counts less, a pronoun nothing: a pronoun's
-    credit never outvotes a named one), then most often at all, then the longer name, then the smallest
-    key.  Each appearance keeps the speaker its outlet credited."""
+    any name (a one-word credit counts for whom that mention names most often in the corpus,
+    `read_surnames`; a pronoun's credit never outvotes a named one), then most often at all, then the
+    longer name, then the smallest key.  Where every appearance credits one identity, that credit
+    stands (the resolver saw the article).  Each appearance keeps the speaker its outlet credited."""
+    if len({i.identity for i in members}) == 1:
+        return members[0].identity
     full, named, total = defaultdict(int), defaultdict(int), defaultdict(int)
     for i in members:
         total[i.identity] += 1
-        named[i.identity] += not i.weak
+        named[i.reading or i.identity] += not i.weak
         full[i.identity] += i.credit == 2
-    return min(total, key=lambda k: (-full[k], -named[k], -total[k], -len(k.split(":", 1)[-1].split()), k))
+    candidates = set(total) | set(named)
+    return min(candidates, key=lambda k: (-full[k], -named[k], -total[k], -len(k.split(":", 1)[-1].split()), k))
 
 
 def statement_id(members: list[Item]) -> str:

@@ -293,3 +293,17 @@ def test_a_paraphrase_sharing_a_few_words_of_a_quote_is_another_statement():
     loose = "that the harbour master is fit to run the docks"  # three of five content words
     assert len(run(rows(("a1", "q1", "direct", quote, []), ("b2", "p1", "indirect", close, []))).statements) == 1
     assert len(run(rows(("a1", "q1", "direct", quote, []), ("b2", "p1", "indirect", loose, []))).statements) == 2
+
+
+def test_a_surname_credit_counts_for_whom_the_corpus_mostly_names_by_it_when_outlets_disagree():
+    other = "The council will meet on Thursday to vote on the harbour crane and the new ferry landing"
+    result = run_credited(
+        ("a1", "person:tomas varga", "person:tomas varga", "Varga"),  # the resolver chose a namesake
+        ("b2", "person:ines varga", "person:ines varga", "she"),
+        ("c3", "person:ines varga", "person:ines varga", "Varga", other),
+        ("d4", "person:ines varga", "person:ines varga", "Varga", other),
+    )
+    speech = next(s for s in result.statements if s["appearances"] == 2 and s["first_article"] == "a1")
+    assert speech["identity"] == "person:ines varga"
+    alone = run_credited(("a1", "person:tomas varga", "person:tomas varga", "Varga"))
+    assert alone.statements[0]["identity"] == "person:tomas varga"  # one outlet's credit stands
