@@ -47,7 +47,7 @@ RUN = 8  # consecutive words two quotations must share (or all words of the shor
 MIN_WORDS = 5  # a quotation shorter than this only joins by identical words
 MIN_QUOTE = 3  # … and one shorter than this never joins
 OVERLAP = 0.8  # share of the shorter quotation's words that must match (in blocks of ≥ 2 words)
-PARAPHRASE = 0.6  # share of the shorter text's content words a paraphrase must share with a quotation
+PARAPHRASE = 0.7  # share of the shorter text's content words a paraphrase must share with a quotation
 PARAPHRASE_LONG = 0.25  # … and of the longer one's (a short phrase is no paraphrase of a long transcript)
 MIN_CONTENT = 5  # content words a paraphrase needs at least
 DAYS = 7  # a paraphrase and a quotation this close in publication date (or undated)
@@ -57,6 +57,70 @@ NUM_PERM = 64  # min-hashes per candidate set (datasketch MinHash; Spark MLlib M
 SEED = 20261201  # the min-hashes' seed, so every run finds the same candidates
 QUOTED = ("direct", "mixed")
 PASSAGE = 10  # consecutive words two quotations credited to different identities must share to be one statement
+SHARE = 0.5  # share of the shorter quotation a shared run must cover (a few words of a long quote are a phrase)
+LONG = 12  # … unless it is this long: twelve verbatim words are one utterance at any length (and join statements)
+TITLE = 8  # quoted words at most in a title-like name ("The Late Show with Stephen Colbert")
+UTTERANCE_ACTS = (None, "speech", "thought")  # an intention ("plans to") or evidence (a poll) is no utterance
+NP_START = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "his",
+        "her",
+        "their",
+        "its",
+        "our",
+        "my",
+        "your",
+        "this",
+        "these",
+        "those",
+        "some",
+        "any",
+        "both",
+        "each",
+        "every",
+    ]
+)
+FINITE = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "am",
+        "will",
+        "would",
+        "could",
+        "should",
+        "can",
+        "may",
+        "might",
+        "must",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "shall",
+        "isn't",
+        "aren't",
+        "wasn't",
+        "weren't",
+        "won't",
+        "wouldn't",
+        "can't",
+        "couldn't",
+        "shouldn't",
+        "don't",
+        "doesn't",
+        "didn't",
+    ]
+)
 
 WORD = re.compile(r"[\w]+(?:['’][\w]+)*", re.UNICODE)
 ELLIPSIS = re.compile(r"\.\.\.|…|\[\.\.\.\]")
@@ -110,6 +174,9 @@ class Item:
     order: tuple
     row: dict[str, Any] = field(repr=False, default_factory=dict)
     weak: bool = False  # the outlet's credit is a pronoun, a description or no mention: see `weak_credit`
+    span: tuple[int, int] | None = None  # the content's characters in the article, to tell nested reports
+    credit: int = 0  # how the outlet named the speaker: 2 a full name, 1 one word of it, 0 weak (`credit_of`)
+    reading: str = ""  # whom a one-word credit names most often in the corpus (`read_surnames`)
 
     @property
     def ref(self) -> str:
@@ -136,15 +203,84 @@ def items(
         direct = row.get("type") == "direct"  # a mixed report's own words around its quoted ones count
         tokens = words(quoted_text(row.get("content_text")) if direct else row.get("content_text"))
         art = meta.get(row["article"])
-        if who is None or not tokens or art is None:
+        if who is None or not tokens or art is None or not utterance(row, tokens):
             continue
         published = art.get("published_date")
         order = (published is None, published or date.min, art.get("tie_order") or 0, row["article"], row["id"])
         info = dict(row, publisher=art.get("publisher"))
         kind = row.get("type") or ""
         weak = weak_credit(who, row.get("source_mention"))
-        found.append(Item(row["article"], row["id"], who, kind, tokens, published, order, info, weak))
+        start, end = row.get("content_start"), row.get("content_end")
+        span = (start, end) if start is not None and end is not None else None
+        credit = 0 if weak else credit_of(who, row.get("source_mention"))
+        found.append(Item(row["article"], row["id"], who, kind, tokens, published, order, info, weak, span, credit))
+    read_surnames(found)
     return sorted(found, key=lambda i: (i.identity, i.ref))
+
+
+def read_surnames(found: list[Item]) -> None:
+    """Each one-word credit ("Clinton", "Mrs. Clinton") read as the identity that the same mention names
+    most often across the corpus: the per-article resolver had to choose among namesakes, and its
+    choice is weaker evidence for a statement's speaker than the corpus's usage (`speaker_of`)."""
+    from onrecord import keys
+
+    usage: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for i in found:
+        if i.credit == 1:
+            usage[keys.fold(i.row.get("source_mention") or "")][i.identity] += 1
+    for i in found:
+        counts = usage.get(keys.fold(i.row.get("source_mention") or "")) if i.credit == 1 else None
+        i.reading = min(counts, key=lambda k: (-counts[k], k != i.identity, k)) if counts else i.identity
+
+
+def utterance(row: Mapping[str, Any], tokens: list[str]) -> bool:
+    """Whether an attribution reports something said (or thought) at all, so it can be a statement: not
+    an intention or a piece of evidence (its `act`), not only titles in quotation marks ("The View", a
+    book's name), not a topic or stance named by a noun phrase ("came out against the trade deal",
+    "advocated for building a wall"), which names no particular utterance another outlet could carry."""
+    if row.get("act") not in UTTERANCE_ACTS:
+        return False
+    text = row.get("content_text") or ""
+    if row.get("type") in QUOTED:
+        parts = [found.group(0) for found in QUOTE_SPAN.finditer(text)]
+        parts = parts or ([text] if row.get("type") == "direct" else [])
+        return not parts or not all(title_like(part) for part in parts)
+    return not topic_phrase(tokens, row.get("cue_lemma"))
+
+
+def title_like(text: str) -> bool:
+    """A quoted name rather than quoted words: a few words, every one but function words capitalized,
+    no sentence inside ("The Late Show with Stephen Colbert," is a title; "Make no mistake" is not)."""
+    raw = WORD.findall(text)
+    if not raw or len(raw) > TITLE or re.search(r"[.!?]\s+\w", text.strip(" \"“”'’‘,.!?")):
+        return False
+    content = [w for w in raw if w.lower() not in stopwords()]
+    return len(raw) >= 2 and bool(content) and all(w[0].isupper() or w[0].isdigit() for w in content)
+
+
+def topic_phrase(tokens: list[str], lemma: str | None) -> bool:
+    """An indirect content that is a noun phrase, not a clause: it opens with a determiner, a possessive
+    or a gerund and has no finite verb, or its cue takes no clause at all (praise, oppose, advocate for:
+    the object is what was praised, not what was said)."""
+    from onrecord.attribute.lexicon import cue_frames
+
+    frames = cue_frames().get(lemma or "")
+    if tokens[0] == "that":
+        return False
+    if frames is not None and "clause" not in frames:
+        return True
+    return (tokens[0] in NP_START or tokens[0].endswith("ing")) and not FINITE & set(tokens)
+
+
+def credit_of(identity: str, mention: str | None) -> int:
+    """How strongly an outlet's mention names the identity: 2 when it gives two of its name's words or
+    all of them (a full name next to the cue), 1 for one word of it (a surname, "Mrs. Clinton", which
+    the resolver had to choose among namesakes), 0 otherwise."""
+    from onrecord import keys
+
+    name = set(identity.split(":", 1)[-1].split())
+    said = set(keys.fold(mention or "").split()) & name
+    return 2 if len(said) >= min(2, len(name)) and len(name) > 1 else 1 if said else 0
 
 
 def weak_credit(identity: str, mention: str | None) -> bool:
@@ -250,9 +386,13 @@ def all_candidates(found: list[Item]) -> set[tuple[int, int]]:
     return pairs
 
 
-def quoted_match(a: list[str], b: list[str]) -> bool:
-    """Two quotations that give the same words: a shared run, or near-identical wording.  A word or two
-    in quotation marks (a label, a scare quote: "neutral", "not ready") is too little to be one statement."""
+def quoted_match(a: list[str], b: list[str], close: bool = True) -> bool:
+    """Two quotations that give the same words: a quote cut shorter (the shorter one's words all, or
+    `OVERLAP` of them, within the other), near-identical wording (a changed word), or a shared run that
+    is a real share of the shorter one (`SHARE`; or `LONG` words at any length) from reports published
+    close together (`close`): two quotes split differently.  A shared phrase of a few words between
+    long quotations, or a sentence a speaker repeats weeks later among other words, is a talking point
+    said again, not the same utterance.  A word or two in quotation marks (a scare quote) never joins."""
     short = min(len(a), len(b))
     if short < MIN_QUOTE:
         return False
@@ -262,10 +402,12 @@ def quoted_match(a: list[str], b: list[str]) -> bool:
         return False
     blocks = SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
     longest = max(b.size for b in blocks)
-    if longest >= min(RUN, short):
-        return True
-    # near-identical wording (a changed word) needs a quotation long enough for a share to mean something
-    return short >= RUN and sum(b.size for b in blocks if b.size >= 2) >= OVERLAP * short
+    covered = sum(b.size for b in blocks if b.size >= 2)
+    if longest >= short or (short >= RUN and covered >= OVERLAP * short):
+        return True  # one within the other, or the same words with one changed
+    if longest < min(RUN, short):
+        return False
+    return longest >= LONG or (close and longest >= SHARE * short)
 
 
 def paraphrase_match(a: Item, b: Item) -> bool:
@@ -280,12 +422,25 @@ def paraphrase_match(a: Item, b: Item) -> bool:
     return shared >= PARAPHRASE * short and shared >= PARAPHRASE_LONG * max(len(wa), len(wb))
 
 
+def longest_run(a: list[str], b: list[str]) -> int:
+    """The most consecutive words two texts share."""
+    return max(m.size for m in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
+
+
+def close_dates(a: Item, b: Item) -> bool:
+    """Published within `DAYS` days of each other (or one undated)."""
+    return not (a.published and b.published) or abs((a.published - b.published).days) <= DAYS
+
+
 def linked(a: Item, b: Item) -> bool:
-    """Whether two items of one identity report the same statement."""
-    if a.ref == b.ref:
+    """Whether two items of one identity in two articles report the same statement.  Two reports of one
+    article are never linked by their own words: the outlet gave them apart (two answers, two passages),
+    or one is nested in the other (a second cue inside the first one's content, which may pick up
+    another remark); they meet in a statement only through what other outlets carried."""
+    if a.article == b.article:
         return False
     if a.type in QUOTED and b.type in QUOTED:
-        return quoted_match(a.tokens, b.tokens)
+        return quoted_match(a.tokens, b.tokens, close_dates(a, b))
     if a.type in QUOTED or b.type in QUOTED:
         return paraphrase_match(a, b)
     return False  # two paraphrases alone are too weak evidence of one utterance
@@ -293,23 +448,44 @@ def linked(a: Item, b: Item) -> bool:
 
 def cross_linked(a: Item, b: Item) -> bool:
     """Two quotations credited to different identities that report one statement: a shared verbatim
-    passage and a credit that can give way (one side weak, or the two names compatible), in two articles:
-    within one article, two overlapping reports credited apart are one report inside another (a poll
-    of what voters said), which the record already tells apart."""
+    passage (`PASSAGE` words, and a real share of the shorter one unless it is `LONG`) and a credit
+    that can give way (one side weak, or the two names compatible), in two articles: within one
+    article, two overlapping reports credited apart are one report inside another (a poll of what
+    voters said), which the record already tells apart."""
     if a.article == b.article or not (a.weak or b.weak or compatible(a.identity, b.identity)):
         return False
     blocks = SequenceMatcher(None, a.tokens, b.tokens, autojunk=False).get_matching_blocks()
-    return max(m.size for m in blocks) >= PASSAGE
+    longest = max(m.size for m in blocks)
+    short = min(len(a.tokens), len(b.tokens))
+    return longest >= PASSAGE and (longest >= LONG or longest >= SHARE * short)
+
+
+def nested(a: Item, b: Item) -> bool:
+    """One report's content inside the other's, in one article (a second cue within the first's words)."""
+    if a.article != b.article or a.span is None or b.span is None:
+        return False
+    (s1, e1), (s2, e2) = a.span, b.span
+    return (s1 <= s2 and e2 <= e1) or (s2 <= s1 and e1 <= e2)
+
+
+def link(a: Item, b: Item) -> bool:
+    """The exact check of a candidate pair: one identity's rule (`linked`), or the rule across two."""
+    return linked(a, b) if a.identity == b.identity else cross_linked(a, b)
 
 
 class Groups:
-    """Union–find over the items, each group keeping the identities credited by name (strong credits):
-    two groups join only when those stay one speaker (equal or compatible names), so a weak credit
-    never bridges two named speakers."""
+    """Union–find over the items, each group keeping its members and the identities credited by name
+    (strong credits): two groups join only when those stay one speaker (equal or compatible names), so
+    a weak credit never bridges two named speakers, and only when the link is evidence against the
+    whole statement, not one member of it (`supported`): no chain of single links (A like B, B like C)
+    puts together two reports that share nothing."""
 
     def __init__(self, found: list[Item]) -> None:
+        self.found = found
         self.parent = list(range(len(found)))
+        self.members = [[n] for n in range(len(found))]
         self.named = [{i.identity} if not i.weak else set() for i in found]
+        self.checked: dict[tuple[int, int], bool] = {}
 
     def find(self, n: int) -> int:
         while self.parent[n] != n:
@@ -321,25 +497,52 @@ class Groups:
         both = self.named[self.find(a)] | self.named[self.find(b)]
         return all(x == y or compatible(x, y) for x in both for y in both)
 
+    def linked(self, a: int, b: int) -> bool:
+        pair = (min(a, b), max(a, b))
+        if pair not in self.checked:
+            self.checked[pair] = link(self.found[pair[0]], self.found[pair[1]])
+        return self.checked[pair]
+
+    def supported(self, a: int, b: int) -> bool:
+        """Whether at least half of the pairs across the two groups are linked (average linkage): a
+        report joins a statement when it carries the words of most of its reports.  A report nested
+        in another of its article counts neither way (it is the same passage of that outlet).  A link
+        of `LONG` verbatim words is support enough by itself: one outlet's long quotation that runs
+        over two passages other outlets quoted apart belongs with both."""
+        x, y = self.found[a], self.found[b]
+        if x.type in QUOTED and y.type in QUOTED and longest_run(x.tokens, y.tokens) >= LONG:
+            return True
+        ours, theirs = self.members[self.find(a)], self.members[self.find(b)]
+        pairs = [(x, y) for x in ours for y in theirs if not nested(self.found[x], self.found[y])]
+        return 2 * sum(self.linked(x, y) for x, y in pairs) >= len(pairs)
+
     def join(self, a: int, b: int) -> None:
         ra, rb = sorted((self.find(a), self.find(b)))
         self.parent[rb] = ra
         self.named[ra] |= self.named[rb]
+        self.members[ra] += self.members[rb]
+        self.members[rb] = []
+
+
+def similarity(a: Item, b: Item) -> float:
+    """The Jaccard similarity of two reports' words: the order in which links are weighed."""
+    wa, wb = set(a.tokens), set(b.tokens)
+    return len(wa & wb) / len(wa | wb)
 
 
 def components(found: list[Item], pairs: Iterable[tuple[int, int]]) -> list[list[Item]]:
     """The items joined by their links, each component in date order.  `pairs`: the candidate index
-    pairs; each is checked exactly, in sorted order (one identity's first, then across identities), so
-    the components depend on the candidates only through the links they let be found."""
+    pairs; each is checked exactly, one identity's first, then across identities, each kind the closest
+    pairs first (`similarity`, then index order), so a statement forms around its nearest reports before
+    looser ones are weighed against it; the components depend on the candidates only through the links
+    they let be found."""
     groups = Groups(found)
     same, cross = [], []
     for a, b in sorted(pairs):
-        (same if found[a].identity == found[b].identity else cross).append((a, b))
-    for a, b in same:
-        if groups.find(a) != groups.find(b) and groups.joinable(a, b) and linked(found[a], found[b]):
-            groups.join(a, b)
-    for a, b in cross:
-        if groups.find(a) != groups.find(b) and groups.joinable(a, b) and cross_linked(found[a], found[b]):
+        if groups.linked(a, b):
+            (same if found[a].identity == found[b].identity else cross).append((-similarity(found[a], found[b]), a, b))
+    for _, a, b in sorted(same) + sorted(cross):
+        if groups.find(a) != groups.find(b) and groups.joinable(a, b) and groups.supported(a, b):
             groups.join(a, b)
     members: dict[int, list[Item]] = defaultdict(list)
     for n, item in enumerate(found):
@@ -348,15 +551,20 @@ def components(found: list[Item], pairs: Iterable[tuple[int, int]]) -> list[list
 
 
 def speaker_of(members: list[Item]) -> str:
-    """The statement's speaker: the identity most often credited by name, then most often at all, then
-    the longer name (a full name over a surname alone), then the smallest key.  Each appearance keeps
-    the speaker its outlet credited."""
-    named = defaultdict(int)
-    total = defaultdict(int)
+    """The statement's speaker: the identity most often credited by a full name next to the cue, then by
+    any name (a one-word credit counts for whom that mention names most often in the corpus,
+    `read_surnames`; a pronoun's credit never outvotes a named one), then most often at all, then the
+    longer name, then the smallest key.  Where every appearance credits one identity, that credit
+    stands (the resolver saw the article).  Each appearance keeps the speaker its outlet credited."""
+    if len({i.identity for i in members}) == 1:
+        return members[0].identity
+    full, named, total = defaultdict(int), defaultdict(int), defaultdict(int)
     for i in members:
         total[i.identity] += 1
-        named[i.identity] += not i.weak
-    return min(total, key=lambda k: (-named[k], -total[k], -len(k.split(":", 1)[-1].split()), k))
+        named[i.reading or i.identity] += not i.weak
+        full[i.identity] += i.credit == 2
+    candidates = set(total) | set(named)
+    return min(candidates, key=lambda k: (-full[k], -named[k], -total[k], -len(k.split(":", 1)[-1].split()), k))
 
 
 def statement_id(members: list[Item]) -> str:

@@ -669,7 +669,8 @@ def diff_text(ops: list[list[str]]) -> str:
 # the statements pass's reads (onrecord/corpus/statements.py; Spark SQL runs the same statements)
 
 STATEMENT_ATTRIBUTIONS = """
-    SELECT article, id, type, content_text, cue_text, via, source_key, source_mention FROM attributions
+    SELECT article, id, type, content_text, content_start, content_end, cue_text, cue_lemma, act, via, source_key,
+           source_mention FROM attributions
     WHERE source_key IS NOT NULL AND content_text IS NOT NULL ORDER BY article, id
 """
 STATEMENT_MEMBERS = "SELECT article, key, identity FROM identity_members ORDER BY article, key"

@@ -189,3 +189,121 @@ def test_the_cue_between_the_parts_of_a_split_quote_is_not_the_speaker_s_words()
 def test_a_scare_quote_of_a_word_or_two_is_no_statement():
     result = run(rows(("a1", "q1", "mixed", "“reckless”", []), ("b2", "q1", "mixed", "“reckless”", [])))
     assert len(result.statements) == 2
+
+
+# --- precision: one statement is one utterance ---------------------------------------------------------
+
+PART1 = "The ferry timetable will change on the first of June for every route"
+PART2 = "and the night boat to Eastbay will run twice a week until the autumn"
+
+
+def spanned(article, id_, type_, text, start, lemma="say", act="speech"):
+    """A row of `rows` with the content's characters in its article, its cue's lemma and its act."""
+    (row,) = rows((article, id_, type_, text, []))
+    return {**row, "content_start": start, "content_end": start + len(text), "cue_lemma": lemma, "act": act}
+
+
+def test_a_report_joins_a_statement_by_most_of_its_reports_not_by_one_of_them():
+    result = run(
+        rows(
+            ("a1", "q1", "direct", f"{PART1}, {PART2}", []),  # one outlet quotes two passages together
+            ("b2", "q1", "direct", PART1, []),
+            ("e5", "q1", "direct", PART1, []),
+            ("c3", "q1", "direct", PART2.removeprefix("and ").removesuffix(" until the autumn"), []),
+        )
+    )
+    by_first = sorted((s["appearances"], s["first_article"]) for s in result.statements)
+    assert by_first == [(1, "c3"), (3, "a1")]
+
+
+def test_two_answers_sharing_a_phrase_are_two_statements_though_other_outlets_carry_both():
+    answer1 = "We will not sell the ferry to a private company while I am mayor of this town and the council knows it"
+    answer2 = "I told the council we will not sell the ferry to a private buyer but the crane is another question"
+    result = run(
+        rows(
+            ("a1", "q1", "direct", answer1, []),
+            ("a1", "q2", "direct", answer2, []),  # one interview, two answers: nine words in common
+            ("b2", "q1", "direct", answer1, []),
+            ("c3", "q1", "direct", answer2, []),
+        )
+    )
+    assert sorted(s["appearances"] for s in result.statements) == [2, 2]
+    assert all(s["publishers"] == 2 for s in result.statements)
+
+
+def test_a_sentence_said_again_weeks_later_among_other_words_is_another_statement():
+    line = "this tunnel will be the best thing for the harbour town"
+    march = f"The tolls stay low for every driver, {line}"
+    again = f"Nobody believed us about the bridge either, {line}"
+    close = run(rows(("a1", "q1", "direct", march, []), ("b2", "q1", "direct", again, [])))
+    weeks = run(rows(("a1", "q1", "direct", march, []), ("e5", "q1", "direct", again, [])))
+    assert len(close.statements) == 1  # a day apart: the same speech, cut differently
+    assert len(weeks.statements) == 2  # eleven weeks apart: a talking point repeated
+
+
+def test_a_second_cue_inside_a_report_does_not_carry_the_outer_report_across_outlets():
+    outer = "she found the new timetable very sensible and called the tunnel budget a disgrace to the town"
+    inner = "the tunnel budget a disgrace to the town"
+    result = run(
+        [
+            spanned("a1", "q1", "mixed", outer, 100),
+            spanned("a1", "q2", "mixed", inner, 100 + outer.index(inner), lemma="call"),
+            spanned("e5", "q1", "mixed", f"{inner}, and a waste of money", 40),
+        ]
+    )
+    grouped = {
+        tuple(sorted(a["article"] + "/" + a["attribution"] for a in result.appearances if a["statement"] == s["id"]))
+        for s in result.statements
+    }
+    assert grouped == {("a1/q1",), ("a1/q2", "e5/q1")}
+
+
+def test_titles_topics_and_intentions_are_no_utterance():
+    title = "“The Harbour Hour With Ines Varga”"
+    titles = run([spanned("a1", "q1", "direct", title, 10), spanned("b2", "q1", "direct", title, 10)])
+    assert titles.statements == []
+    quote = "We will build the harbour tunnel under the old ferry landing and the tolls will stay low"
+    stance = run(
+        [
+            spanned("a1", "q1", "direct", quote, 10),
+            spanned("a1", "q2", "indirect", "the harbour tunnel under the old ferry landing", 200, lemma="praise"),
+            spanned("b2", "q1", "indirect", "building the harbour tunnel under the old ferry landing", 5, lemma="say"),
+            spanned(
+                "c3", "q1", "indirect", "to build the harbour tunnel under the old ferry landing", 5, act="intention"
+            ),
+        ]
+    )
+    (st,) = stance.statements
+    assert st["appearances"] == 1 and st["first_article"] == "a1"
+
+
+def test_a_full_name_next_to_the_cue_outvotes_surname_only_credits():
+    result = run_credited(
+        ("a1", "person:varga", "person:varga", "Varga"),
+        ("c3", "person:varga", "person:varga", "Varga"),
+        ("b2", "person:ines varga", "person:ines varga", "Ines Varga"),
+    )
+    (st,) = result.statements
+    assert st["identity"] == "person:ines varga"
+
+
+def test_a_paraphrase_sharing_a_few_words_of_a_quote_is_another_statement():
+    quote = "Of course the harbour master is qualified to run the port authority"
+    close = "that the harbour master is qualified to run the port authority"
+    loose = "that the harbour master is fit to run the docks"  # three of five content words
+    assert len(run(rows(("a1", "q1", "direct", quote, []), ("b2", "p1", "indirect", close, []))).statements) == 1
+    assert len(run(rows(("a1", "q1", "direct", quote, []), ("b2", "p1", "indirect", loose, []))).statements) == 2
+
+
+def test_a_surname_credit_counts_for_whom_the_corpus_mostly_names_by_it_when_outlets_disagree():
+    other = "The council will meet on Thursday to vote on the harbour crane and the new ferry landing"
+    result = run_credited(
+        ("a1", "person:tomas varga", "person:tomas varga", "Varga"),  # the resolver chose a namesake
+        ("b2", "person:ines varga", "person:ines varga", "she"),
+        ("c3", "person:ines varga", "person:ines varga", "Varga", other),
+        ("d4", "person:ines varga", "person:ines varga", "Varga", other),
+    )
+    speech = next(s for s in result.statements if s["appearances"] == 2 and s["first_article"] == "a1")
+    assert speech["identity"] == "person:ines varga"
+    alone = run_credited(("a1", "person:tomas varga", "person:tomas varga", "Varga"))
+    assert alone.statements[0]["identity"] == "person:tomas varga"  # one outlet's credit stands
