@@ -238,6 +238,8 @@ def relation(store: Store, part: str) -> str:
 SPEAKER_MATCH = """(r.identity = ? OR r.identity IN (SELECT identity FROM identity_members WHERE key = ?)
     OR r.identity IN (SELECT id FROM identities WHERE contains(lower(name), lower(?)))
     OR contains(lower(r.source_name), lower(?)))"""
+# a value with a colon is a key (kind:name), never part of a written name: the cheap test alone
+KEY_MATCH = "(r.identity = ? OR r.identity IN (SELECT identity FROM identity_members WHERE key = ?))"
 
 
 @dataclass(slots=True)
@@ -289,8 +291,9 @@ class Filters:
         elif self.ranked:
             clauses.append("r.ranked")
         if self.speaker:
-            clauses.append(SPEAKER_MATCH)
-            params.extend([self.speaker] * 4)
+            key = ":" in self.speaker
+            clauses.append(KEY_MATCH if key else SPEAKER_MATCH)
+            params.extend([self.speaker] * (2 if key else 4))
         if self.search:
             words, values = word_match("x.content_text", self.search)
             if words:
@@ -461,20 +464,22 @@ QUOTE_SELECT = """
 """
 
 
-def _quote_table(store: Store, f: Filters) -> Table:
-    """The attributions `f` lets through, in its order and page, with every column the CLI and pages show."""
+def _quote_table(store: Store, f: Filters, *, counted: bool = False) -> Table:
+    """The attributions `f` lets through, in its order and page, with every column the CLI and pages show
+    (and `total`, all that pass, when `counted`)."""
     where, params = f.where()
     check_choice("--sort", f.sort, QUOTE_SORTS)
+    total = ", count(*) OVER () AS total" if counted else ""
     # seq is the newest-first order; oldest first keeps the undated last and each article in text order
     oldest = " ORDER BY r.published_date ASC NULLS LAST, r.name, r.content_start, r.id"
     order = oldest if f.order == "asc" else " ORDER BY r.seq"
     page, values = f.paging()
     sql = f"""
         WITH page AS (
-            SELECT r.article, r.id, r.seq, r.identity, r.published_date, r.name, r.content_start
+            SELECT r.article, r.id, r.seq, r.identity, r.published_date, r.name, r.content_start{total}
             FROM {relation(store, "rows")} r WHERE {where}{order}{page}
         )
-        {QUOTE_SELECT}{order}
+        {QUOTE_SELECT.replace("a.parent", "a.parent" + (", r.total" if counted else ""))}{order}
     """
     return _table(store, sql, [*params, *values])
 
@@ -503,9 +508,13 @@ def _web_quote(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def quote_list(store: Store, f: Filters) -> dict[str, Any]:
-    """A page of `quotes` (the same rows, in the same order) with the count of all that match."""
-    found = _quote_table(store, f)
-    result = page_of(Table([], [_web_quote(r) for r in found.rows]), f, quote_count(store, f))
+    """A page of `quotes` (the same rows, in the same order) with the count of all that match (counted
+    in the same statement for a word search, so its matching runs once)."""
+    found = _quote_table(store, f, counted=bool(search_words(f.search)))
+    total = found.rows[0]["total"] if found.rows and "total" in found.rows[0] else quote_count(store, f)
+    for row in found.rows:
+        row.pop("total", None)
+    result = page_of(Table([], [_web_quote(r) for r in found.rows]), f, total)
     result["quotes"] = result.pop("rows")
     return result
 
@@ -620,7 +629,7 @@ def _profile(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _publisher_query(store: Store, f: Filters, match: str, match_params: list[Any]) -> tuple[str, list[Any]]:
-    dated = Filters(since=f.since, until=f.until)
+    dated = Filters(since=f.since, until=f.until, publisher=f.publisher)
     article_where, article_params = _article_where(dated)
     row_where, row_params = dated.where()
     sql = _publisher_rows(relation(store, "rows"), article_where, row_where, match)
@@ -690,7 +699,7 @@ def publisher_profile(store: Store, name: str) -> dict[str, Any] | None:
     unknown = name == UNKNOWN_PUBLISHER
     match = "r.publisher IS NULL" if unknown else "r.publisher = ?"
     params: list[Any] = [] if unknown else [name]
-    sql, values = _publisher_query(store, Filters(), "art.name = ?", [name])
+    sql, values = _publisher_query(store, Filters(publisher=name), "TRUE", [])
     head = records(store, sql, values)
     if not head or not head[0]["articles"]:
         return None
@@ -709,28 +718,21 @@ def publisher_profile(store: Store, name: str) -> dict[str, Any] | None:
 # one speaker's page
 
 SPEAKER_HEAD = """
-    SELECT r.identity AS key, any_value(i.name) AS name, any_value(i.kind) AS kind,
-           any_value(i.provenance) AS provenance, count(*) AS attributions,
-           count(DISTINCT r.article) AS articles, count(*) FILTER (WHERE r.relayed) AS relayed,
-           min(r.published_date) AS first, max(r.published_date) AS last,
-           list(DISTINCT r.source_name ORDER BY r.source_name) AS names
-    FROM {rows} r JOIN identities i ON i.id = r.identity
-    WHERE r.identity = ?
-    GROUP BY r.identity
+    SELECT s.key, s.name, s.kind, i.provenance, s.attributions, s.articles, s.first, s.last
+    FROM {stats} s JOIN identities i ON i.id = s.key
+    WHERE s.key = ?
+"""
+# one scan of the speaker's rows: per month, per publisher, per category, and the relayed ones
+SPEAKER_PARTS = """
+    SELECT strftime(r.published_date, '%Y-%m') AS month, coalesce(r.publisher, ?) AS publisher, r.category,
+           count(*) AS n, count(*) FILTER (WHERE r.relayed) AS relayed,
+           grouping(month) AS no_month, grouping(publisher) AS no_publisher, grouping(r.category) AS no_category
+    FROM {rows} r WHERE r.identity = ?
+    GROUP BY GROUPING SETS ((month), (publisher), (r.category), ())
 """
 IDENTITY_OF = """
     SELECT coalesce((SELECT id FROM identities WHERE id = ?),
                     (SELECT min(identity) FROM identity_members WHERE key = ?))
-"""
-SPEAKER_CATEGORIES = "SELECT category, count(*) AS n FROM {rows} r WHERE r.identity = ? GROUP BY category"
-SPEAKER_MONTHS = """
-    SELECT strftime(r.published_date, '%Y-%m') AS month, count(*) AS n
-    FROM {rows} r WHERE r.identity = ? AND r.published_date IS NOT NULL
-    GROUP BY month ORDER BY month
-"""
-SPEAKER_PUBLISHERS = """
-    SELECT coalesce(r.publisher, ?) AS publisher, count(*) AS n
-    FROM {rows} r WHERE r.identity = ? GROUP BY 1 ORDER BY n DESC, publisher
 """
 SPEAKER_VARIANTS = """
     SELECT key, name, sum(count) AS count, min(rule) AS rule FROM identity_variants
@@ -748,17 +750,23 @@ def speaker_profile(store: Store, key: str, quotes_filter: Filters | None = None
     written, its variants, quotes per month and per publisher, and a page of its quotes (`quotes_filter`
     with the speaker set: the same rows `query quotes --speaker KEY` gives)."""
     key = speaker_key(store, key)
-    rows = relation(store, "rows")
-    head = records(store, SPEAKER_HEAD.format(rows=rows), [key])
+    head = records(store, SPEAKER_HEAD.format(stats=relation(store, "speakers")), [key])
     if not head:
         return None
     found = head[0]
-    counts = {r["category"]: r["n"] for r in records(store, SPEAKER_CATEGORIES.format(rows=rows), [key])}
-    found["mix"] = keys.mix(counts)
+    parts = records(store, SPEAKER_PARTS.format(rows=relation(store, "rows")), [UNKNOWN_PUBLISHER, key])
+    found["relayed"] = next(r["relayed"] for r in parts if r["no_month"] and r["no_publisher"] and r["no_category"])
+    found["mix"] = keys.mix({r["category"]: r["n"] for r in parts if not r["no_category"]})
     found["kind_label"] = speaker_label(found["kind"], False)
-    found["timeline"] = {r["month"]: r["n"] for r in records(store, SPEAKER_MONTHS.format(rows=rows), [key])}
-    found["publishers"] = records(store, SPEAKER_PUBLISHERS.format(rows=rows), [UNKNOWN_PUBLISHER, key])
+    found["timeline"] = {
+        r["month"]: r["n"] for r in sorted(parts, key=lambda r: r["month"] or "") if not r["no_month"] and r["month"]
+    }
+    found["publishers"] = sorted(
+        ({"publisher": r["publisher"], "n": r["n"]} for r in parts if not r["no_publisher"]),
+        key=lambda r: (-r["n"], r["publisher"]),
+    )
     found["variants"] = records(store, SPEAKER_VARIANTS, [key])
+    found["names"] = sorted({v["name"] for v in found["variants"]})
     found["likely_merges"] = likely_merges(store, key)
     f = quotes_filter or Filters(limit=500)
     f.speaker = key

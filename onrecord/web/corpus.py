@@ -109,8 +109,12 @@ class Corpus:
         return queries.stats(store)
 
     @_reading
-    def speakers(self, store: Any, f: Filters) -> dict[str, Any]:
-        return queries.speaker_list(store, f)
+    def speakers(self, store: Any, f: Filters, *, overview: bool = False) -> dict[str, Any]:
+        """A page of speakers (with the corpus counts when `overview`, read on the same connection)."""
+        found = queries.speaker_list(store, f)
+        if overview:
+            found["overview"] = queries.stats(store)
+        return found
 
     @_reading
     def speaker(self, store: Any, key: str, f: Filters | None = None) -> dict[str, Any] | None:

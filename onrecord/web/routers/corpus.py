@@ -195,9 +195,8 @@ def api_speakers(
 @router.get("/speakers", response_class=HTMLResponse, include_in_schema=False)
 def speakers_page(request: Request, corpus: CorpusDep, f: SpeakerFilters) -> Response:
     f.limit = SPEAKERS_PER_PAGE
-    result = corpus.speakers(f)
-    overview = corpus.overview()
-    return list_page(request, "speakers.html", "Speakers", f, overview=overview, **result)
+    result = corpus.speakers(f, overview=True)
+    return list_page(request, "speakers.html", "Speakers", f, **result)
 
 
 @router.get("/speakers.csv", include_in_schema=False)
