@@ -218,7 +218,9 @@ MIGRATIONS: list[Migration] = [
             relayed BOOLEAN,
             source_name VARCHAR,
             via VARCHAR[],
-            content_start INTEGER
+            content_start INTEGER,
+            rid BIGINT,
+            aid BIGINT
         );
         CREATE TABLE speaker_stats (
             key VARCHAR NOT NULL,

@@ -168,7 +168,8 @@ CORPUS_ROWS = f"""
            coalesce(i.id IS NOT NULL AND {RANKED}, FALSE) AS ranked,
            ar.publisher, ar.published_date, ar.name, a.type, a.act,
            coalesce(a.source_anonymous, FALSE) AS anonymous,
-           {CATEGORY} AS category, {RELAYED} AS relayed, a.source_name, a.via, a.content_start
+           {CATEGORY} AS category, {RELAYED} AS relayed, a.source_name, a.via, a.content_start,
+           a.rowid AS rid, ar.rowid AS aid
     FROM attributions a
     JOIN articles ar ON ar.hash = a.article
     {IDENTITY_JOIN}
@@ -239,7 +240,7 @@ SPEAKER_MATCH = """(r.identity = ? OR r.identity IN (SELECT identity FROM identi
     OR r.identity IN (SELECT id FROM identities WHERE contains(lower(name), lower(?)))
     OR contains(lower(r.source_name), lower(?)))"""
 # a value with a colon is a key (kind:name), never part of a written name: the cheap test alone
-KEY_MATCH = "(r.identity = ? OR r.identity IN (SELECT identity FROM identity_members WHERE key = ?))"
+KEY_MATCH = "r.identity IN (SELECT ? UNION ALL SELECT identity FROM identity_members WHERE key = ?)"
 
 
 @dataclass(slots=True)
@@ -453,20 +454,21 @@ QUOTE_COLUMNS = [
     "via",
     "anonymous",
 ]
-QUOTE_SELECT = """
-    SELECT ar.published_date AS published, ar.publisher, ar.name AS article, a.id,
-           a.source_name AS speaker, r.identity AS key, a.type, a.act, a.cue_text AS cue,
-           a.content_text AS content, array_to_string(a.via, '; ') AS via, a.source_anonymous AS anonymous,
-           ar.hash, ar.title, ar.url, a.via AS relays, a.parent
-    FROM page r
-    JOIN attributions a ON a.article = r.article AND a.id = r.id
-    JOIN articles ar ON ar.hash = r.article
+QUOTE_ATTRIBUTIONS = """
+    SELECT rowid AS rid, id, source_name AS speaker, type, act, cue_text AS cue, content_text AS content,
+           array_to_string(via, '; ') AS via, source_anonymous AS anonymous, via AS relays, parent
+    FROM attributions WHERE rowid = ANY(?)
+"""
+QUOTE_ARTICLES = """
+    SELECT rowid AS aid, published_date AS published, publisher, name AS article, hash, title, url
+    FROM articles WHERE rowid = ANY(?)
 """
 
 
 def _quote_table(store: Store, f: Filters, *, counted: bool = False) -> Table:
     """The attributions `f` lets through, in its order and page, with every column the CLI and pages show
-    (and `total`, all that pass, when `counted`)."""
+    (and `total`, all that pass, when `counted`).  The page is chosen on the narrow rows; its texts are
+    then fetched by rowid, which reads 50 rows instead of joining a million."""
     where, params = f.where()
     check_choice("--sort", f.sort, QUOTE_SORTS)
     total = ", count(*) OVER () AS total" if counted else ""
@@ -474,14 +476,19 @@ def _quote_table(store: Store, f: Filters, *, counted: bool = False) -> Table:
     oldest = " ORDER BY r.published_date ASC NULLS LAST, r.name, r.content_start, r.id"
     order = oldest if f.order == "asc" else " ORDER BY r.seq"
     page, values = f.paging()
-    sql = f"""
-        WITH page AS (
-            SELECT r.article, r.id, r.seq, r.identity, r.published_date, r.name, r.content_start{total}
-            FROM {relation(store, "rows")} r WHERE {where}{order}{page}
-        )
-        {QUOTE_SELECT.replace("a.parent", "a.parent" + (", r.total" if counted else ""))}{order}
-    """
-    return _table(store, sql, [*params, *values])
+    sql = f"SELECT r.rid, r.aid, r.identity AS key{total} FROM {relation(store, 'rows')} r WHERE {where}{order}{page}"
+    picked = store.rows(sql, [*params, *values])
+    texts = {r["rid"]: r for r in store.rows(QUOTE_ATTRIBUTIONS, [[p["rid"] for p in picked]])} if picked else {}
+    heads = (
+        {r["aid"]: r for r in records(store, QUOTE_ARTICLES, [sorted({p["aid"] for p in picked})])} if picked else {}
+    )
+    rows = []
+    for p in picked:
+        row = {**heads[p["aid"]], **texts[p["rid"]], "key": p["key"]}
+        if counted:
+            row["total"] = p["total"]
+        rows.append({k: _plain(v) for k, v in row.items() if k not in ("rid", "aid")})
+    return Table([*QUOTE_COLUMNS, "hash", "title", "url", "relays", "parent"], rows)
 
 
 def quotes(store: Store, f: Filters) -> Table:

@@ -179,6 +179,10 @@ AGGREGATES: dict[str, list[tuple[str, str]]] = {
         ("source_name", "VARCHAR"),
         ("via", "VARCHAR[]"),
         ("content_start", "INTEGER"),
+        # the attribution's and the article's rowid: a page fetches its rows by them, not by a join
+        # (attributions and articles are only ever appended to, and these tables are rebuilt after)
+        ("rid", "BIGINT"),
+        ("aid", "BIGINT"),
     ],
     "speaker_stats": [
         ("key", "VARCHAR"),

@@ -262,3 +262,12 @@ def test_bad_sort_and_offset_are_one_line(db):
         result = onrecord("query", *args, "--db", str(db))
         assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_the_derived_tables_match_their_layout(tmp_path):
+    from onrecord.store.tables import AGGREGATES
+
+    with Store.open(tmp_path / "new.db") as store:
+        for name, cols in AGGREGATES.items():
+            described = store.con.execute(f"DESCRIBE {name}").fetchall()
+            assert [(r[0], r[1]) for r in described] == cols, name
