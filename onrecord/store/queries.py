@@ -297,9 +297,8 @@ class Filters:
             params.extend([self.speaker] * (2 if key else 4))
         if self.search:
             words, values = word_match("x.content_text", self.search)
-            if words:
-                found = " AND ".join(["x.article = r.article", "x.id = r.id", *words])
-                clauses.append(f"EXISTS (SELECT 1 FROM attributions x WHERE {found})")
+            if words:  # a semi-join on the attribution's rowid (an integer), not on its two ids
+                clauses.append(f"r.rid IN (SELECT x.rowid FROM attributions x WHERE {' AND '.join(words)})")
                 params.extend(values)
         if self.anonymous:
             clauses.append("r.anonymous")
