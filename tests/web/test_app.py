@@ -223,9 +223,8 @@ def test_routes_are_module_level_functions_that_run_alone():
     """A route is an importable function: called with its own values, no app and no closure needed."""
     from starlette.exceptions import HTTPException
 
-    from onrecord.web.routers import article, corpus
-
     from onrecord.store.queries import Filters
+    from onrecord.web.routers import article, corpus
 
     class Corpus:
         def speakers(self, f):
