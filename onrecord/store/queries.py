@@ -358,18 +358,32 @@ def page_of(table: Table, f: Filters, total: int) -> dict[str, Any]:
 COUNTED = ("articles", "attributions", "speakers", "identities", "entities", "mentions", "repairs", "failures")
 
 
+STATS = f"""
+    SELECT {", ".join(f"(SELECT count(*) FROM {table}) AS {table}" for table in COUNTED)},
+           (SELECT count(DISTINCT publisher) FROM articles) AS publishers,
+           (SELECT min(published_date) FROM articles) AS first_published,
+           (SELECT max(published_date) FROM articles) AS last_published
+"""
+# per type and per act in one scan of the narrow rows (not of the attributions' texts)
+STATS_PARTS = """
+    SELECT type, act, count(*) AS n, grouping(type) AS no_type FROM {rows} r
+    GROUP BY GROUPING SETS ((type), (act)) ORDER BY no_type, type, act
+"""
+
+
 def stats(store: Store) -> dict[str, Any]:
-    values: dict[str, Any] = {table: store.value(f"SELECT count(*) FROM {table}") for table in COUNTED}
-    values["publishers"] = store.value("SELECT count(DISTINCT publisher) FROM articles")
-    values["first_published"] = store.value("SELECT min(published_date) FROM articles")
-    values["last_published"] = store.value("SELECT max(published_date) FROM articles")
+    """The corpus overview: counts of every table, publishers, the date range, the schema version, and
+    attributions per type and per act (two statements: each is a round trip on a large store)."""
+    values: dict[str, Any] = records(store, STATS)[0]
     values["schema_version"] = store.version()
-    rows = relation(store, "rows")  # narrow: one scan of two columns, not of the attributions' texts
-    for row in store.rows(f"SELECT type, count(*) AS n FROM {rows} r GROUP BY type ORDER BY type"):
-        values[f"attributions_{row['type']}"] = row["n"]
-    for row in store.rows(f"SELECT act, count(*) AS n FROM {rows} r WHERE act IS NOT NULL GROUP BY act ORDER BY act"):
-        values[f"act_{row['act']}"] = row["n"]
-    return {k: _plain(v) for k, v in values.items()}
+    parts = records(store, STATS_PARTS.format(rows=relation(store, "rows")))
+    for row in parts:
+        if not row["no_type"]:
+            values[f"attributions_{row['type']}"] = row["n"]
+    for row in parts:
+        if row["no_type"] and row["act"] is not None:
+            values[f"act_{row['act']}"] = row["n"]
+    return values
 
 
 # -------------------------------------------------------------------------------------------------
