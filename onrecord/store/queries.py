@@ -271,6 +271,7 @@ class Filters:
         check_choice("--order", self.order, ORDERS)
 
     def dates(self, column: str) -> tuple[list[str], list[Any]]:
+        """since / until on a date `column` (inclusive)."""
         clauses, params = [], []
         if self.since:
             clauses.append(f"{column} >= CAST(? AS DATE)")
@@ -281,6 +282,7 @@ class Filters:
         return clauses, params
 
     def where(self) -> tuple[str, list[Any]]:
+        """The row filters as one SQL condition over `r` (a corpus row) with its bound parameters."""
         clauses, params = self.dates("r.published_date")
         clauses.insert(0, "TRUE")
         if self.publisher:
@@ -429,6 +431,7 @@ def speakers(store: Store, f: Filters) -> Table:
 
 
 def speaker_count(store: Store, f: Filters) -> int:
+    """How many speakers `f` lets through (all pages)."""
     f.ranked = True
     sql, params = _speaker_source(store, f)
     return store.value(f"SELECT count(*) FROM ({sql})", params)
@@ -517,6 +520,7 @@ def quotes(store: Store, f: Filters) -> Table:
 
 
 def quote_count(store: Store, f: Filters) -> int:
+    """How many attributions `f` lets through (all pages)."""
     where, params = f.where()
     return store.value(f"SELECT count(*) FROM {relation(store, 'rows')} r WHERE {where}", params)
 
@@ -552,6 +556,7 @@ ARTICLE_COLUMNS = ["published", "publisher", "article", "title", "hash", "attrib
 
 
 def _article_where(f: Filters) -> tuple[str, list[Any]]:
+    """The article filters (alias `ar`): publisher, date range, words of the title (or the name)."""
     clauses, params = f.dates("ar.published_date")
     clauses.insert(0, "TRUE")
     if f.publisher:
@@ -655,6 +660,7 @@ def _profile(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _publisher_query(store: Store, f: Filters, match: str, match_params: list[Any]) -> tuple[str, list[Any]]:
+    """The per-publisher totals over the articles (and their attributions) in `f`'s dates and publisher."""
     dated = Filters(since=f.since, until=f.until, publisher=f.publisher)
     article_where, article_params = _article_where(dated)
     row_where, row_params = dated.where()
