@@ -119,6 +119,7 @@ class Errors(metaclass=_WithCodes):
     E142 = "{path}: migration {version} failed ({detail}); the database is left at version {current}"
     E143 = "{option} must be at most {maximum}, not {value}"
     E144 = "{option} must be one of {choices}, not {value!r}"
+    E145 = "since {since} is after until {until}: no article can be in that range"
     E150 = "--workers must be at least 1, got {value}"
     E151 = "--batch must be at least 1, got {value}"
     E152 = "{name}: the worker process died on this article (twice; out of memory, or a crash in native code)"

@@ -60,7 +60,7 @@ def _dated(since: str, until: str) -> dict[str, str | None]:
     """since / until checked as real YYYY-MM-DD dates, the first not after the second."""
     found = {"since": iso_date(since, "since"), "until": iso_date(until, "until")}
     if found["since"] and found["until"] and found["since"] > found["until"]:
-        raise OptionError(Errors.E144.format(option="since", choices=f"a date up to {until}", value=since))
+        raise OptionError(Errors.E145.format(since=found["since"], until=found["until"]))
     return found
 
 
