@@ -22,7 +22,8 @@ def refresh(store: Store) -> float:
     with store.transaction():
         for table in ("corpus_rows", "speaker_stats", "article_stats", "derived_state"):
             store.con.execute(f"DELETE FROM {table}")
-        store.con.execute(f"INSERT INTO corpus_rows SELECT * FROM ({queries.CORPUS_ROWS}) ORDER BY seq")
+        rows = queries.CORPUS_ROWS.format(seq=queries.SEQ)
+        store.con.execute(f"INSERT INTO corpus_rows SELECT * FROM ({rows}) ORDER BY seq")
         store.con.execute(f"INSERT INTO speaker_stats {queries.SPEAKER_STATS.format(rows='corpus_rows')}")
         store.con.execute(f"INSERT INTO article_stats {queries.ARTICLE_STATS.format(rows='corpus_rows')}")
         store.con.execute(f"INSERT INTO derived_state SELECT *, ? FROM ({queries.STATE_NOW})", [now()])

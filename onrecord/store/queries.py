@@ -159,10 +159,11 @@ def word_match(column: str, text: str | None) -> tuple[list[str], list[Any]]:
 # -------------------------------------------------------------------------------------------------
 # the rows the lists read: derived tables when fresh, the same columns from the stored tables when not
 
+NEWEST = "published_date DESC NULLS LAST, name, content_start, id"  # the lists' default order
+SEQ = "CAST(row_number() OVER (ORDER BY ar.published_date DESC NULLS LAST, ar.name, a.content_start, a.id) AS INTEGER)"
 CORPUS_ROWS = f"""
     SELECT a.article, a.id,
-           CAST(row_number() OVER (ORDER BY ar.published_date DESC NULLS LAST, ar.name, a.content_start, a.id)
-                AS INTEGER) AS seq,
+           {{seq}} AS seq,
            i.id AS identity,
            lower(coalesce(i.kind, {keys.speaker_kind_sql("a")})) AS kind,
            coalesce(i.id IS NOT NULL AND {RANKED}, FALSE) AS ranked,
@@ -229,7 +230,7 @@ def relation(store: Store, part: str) -> str:
         _LIVE[store] = not derived_fresh(store)
     if not _LIVE[store]:
         return DERIVED_TABLES[part]
-    rows = f"({CORPUS_ROWS})"
+    rows = f"({CORPUS_ROWS.format(seq='NULL')})"  # live: no seq, the pages sort by NEWEST's columns
     return {"rows": rows, "speakers": f"({SPEAKER_STATS.format(rows=rows)})"}.get(
         part, f"({ARTICLE_STATS.format(rows=rows)})"
     )
@@ -496,7 +497,12 @@ def _quote_table(store: Store, f: Filters, *, counted: bool = False) -> Table:
     total = ", count(*) OVER () AS total" if counted else ""
     # seq is the newest-first order; oldest first keeps the undated last and each article in text order
     oldest = " ORDER BY r.published_date ASC NULLS LAST, r.name, r.content_start, r.id"
-    order = oldest if f.order == "asc" else " ORDER BY r.seq"
+    newest = (
+        " ORDER BY r.seq"
+        if relation(store, "rows") == "corpus_rows"
+        else " ORDER BY " + ", ".join(f"r.{part}" for part in NEWEST.split(", "))
+    )
+    order = oldest if f.order == "asc" else newest
     page, values = f.paging()
     sql = f"SELECT r.rid, r.aid, r.identity AS key{total} FROM {relation(store, 'rows')} r WHERE {where}{order}{page}"
     picked = store.rows(sql, [*params, *values])
