@@ -239,6 +239,10 @@ MIGRATIONS: list[Migration] = [
         );
         CREATE TABLE article_stats (
             hash VARCHAR NOT NULL,
+            published_date DATE,
+            publisher VARCHAR,
+            name VARCHAR,
+            title VARCHAR,
             attributions INTEGER,
             direct INTEGER,
             speakers INTEGER

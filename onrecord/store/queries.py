@@ -187,10 +187,11 @@ SPEAKER_STATS = """
     GROUP BY identity
 """
 ARTICLE_STATS = """
-    SELECT ar.hash, count(r.id) AS attributions, count(r.id) FILTER (WHERE r.type = 'direct') AS direct,
+    SELECT ar.hash, ar.published_date, ar.publisher, ar.name, ar.title, count(r.id) AS attributions,
+           count(r.id) FILTER (WHERE r.type = 'direct') AS direct,
            count(DISTINCT r.identity) FILTER (WHERE r.ranked) AS speakers
     FROM articles ar LEFT JOIN {rows} r ON r.article = ar.hash
-    GROUP BY ar.hash
+    GROUP BY ar.hash, ar.published_date, ar.publisher, ar.name, ar.title
 """
 STATE_NOW = """
     SELECT (SELECT count(*) FROM articles) AS articles, (SELECT count(*) FROM attributions) AS attributions,
@@ -581,8 +582,8 @@ def articles(store: Store, f: Filters) -> Table:
     sql = f"""
         SELECT * FROM (
             SELECT ar.published_date AS published, ar.publisher, ar.name AS article, ar.title, ar.hash,
-                   s.attributions, s.direct, s.speakers, ar.name
-            FROM articles ar JOIN {relation(store, "articles")} s ON s.hash = ar.hash
+                   ar.attributions, ar.direct, ar.speakers, ar.name
+            FROM {relation(store, "articles")} ar
             WHERE {where}
         ) t {f.ordering(ARTICLE_SORTS, "name, hash")}{page}
     """
@@ -593,7 +594,7 @@ def articles(store: Store, f: Filters) -> Table:
 def article_list(store: Store, f: Filters) -> dict[str, Any]:
     """A page of `articles` with the count of all that match."""
     where, params = _article_where(f)
-    total = store.value(f"SELECT count(*) FROM articles ar WHERE {where}", params)
+    total = store.value(f"SELECT count(*) FROM {relation(store, 'articles')} ar WHERE {where}", params)
     result = page_of(articles(store, f), f, total)
     result["articles"] = result.pop("rows")
     return result

@@ -199,7 +199,16 @@ AGGREGATES: dict[str, list[tuple[str, str]]] = {
         ("variants", "INTEGER"),
         ("surname", "VARCHAR"),
     ],
-    "article_stats": [("hash", "VARCHAR"), ("attributions", "INTEGER"), ("direct", "INTEGER"), ("speakers", "INTEGER")],
+    "article_stats": [  # the article list whole: what it shows, filters and sorts on, without the texts
+        ("hash", "VARCHAR"),
+        ("published_date", "DATE"),
+        ("publisher", "VARCHAR"),
+        ("name", "VARCHAR"),
+        ("title", "VARCHAR"),
+        ("attributions", "INTEGER"),
+        ("direct", "INTEGER"),
+        ("speakers", "INTEGER"),
+    ],
     "derived_state": [
         ("articles", "INTEGER"),
         ("attributions", "INTEGER"),
