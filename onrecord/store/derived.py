@@ -9,6 +9,7 @@ from; onrecord.store.queries reads them only while those counts still hold.
 
 from __future__ import annotations
 
+import json
 import time
 
 from onrecord.store import queries
@@ -26,5 +27,6 @@ def refresh(store: Store) -> float:
         store.con.execute(f"INSERT INTO corpus_rows SELECT * FROM ({rows}) ORDER BY seq")
         store.con.execute(f"INSERT INTO speaker_stats {queries.SPEAKER_STATS.format(rows='corpus_rows')}")
         store.con.execute(f"INSERT INTO article_stats {queries.ARTICLE_STATS.format(rows='corpus_rows')}")
-        store.con.execute(f"INSERT INTO derived_state SELECT *, ? FROM ({queries.STATE_NOW})", [now()])
+        overview = json.dumps(queries.stats_now(store, "corpus_rows"))
+        store.con.execute(f"INSERT INTO derived_state SELECT *, ?, ? FROM ({queries.STATE_NOW})", [now(), overview])
     return time.perf_counter() - started

@@ -252,7 +252,8 @@ MIGRATIONS: list[Migration] = [
             attributions INTEGER,
             members INTEGER,
             aliases INTEGER,
-            refreshed_at TIMESTAMP
+            refreshed_at TIMESTAMP,
+            stats VARCHAR
         );
         """,
     ),

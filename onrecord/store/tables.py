@@ -215,6 +215,7 @@ AGGREGATES: dict[str, list[tuple[str, str]]] = {
         ("members", "INTEGER"),
         ("aliases", "INTEGER"),
         ("refreshed_at", "TIMESTAMP"),
+        ("stats", "VARCHAR"),  # the corpus overview (`queries.stats`) as JSON, as it was at the rebuild
     ],
 }
 

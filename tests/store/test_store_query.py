@@ -237,6 +237,7 @@ def test_derived_tables_answer_like_the_stored_tables(db):
             q.sources(store, f()).rows,
             q.speaker_profile(store, key),
             q.publisher_profile(store, "Valley Courier"),
+            q.stats(store),
         ]
 
     with Store.open(db, read_only=True) as store:
