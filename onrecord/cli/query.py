@@ -32,11 +32,11 @@ def reading(db: str, aliases: str | None) -> Iterator[Any]:
     """The store opened read-only, with an aliases file's corrections laid over its identities."""
     from onrecord.corpus.identities import read_aliases
     from onrecord.store.db import Store
-    from onrecord.store.identity import current
+    from onrecord.store.queries import prepare
 
     corrections = read_aliases(aliases) if aliases else []
     with Store.open(db, read_only=True) as store:
-        current(store, corrections)
+        prepare(store, corrections)
         yield store
 
 
@@ -54,9 +54,41 @@ def dates(func: Callable) -> Callable:
     return func
 
 
+def paging(default: int) -> Callable:
+    """--limit / --offset on a list command."""
+
+    def add(func: Callable) -> Callable:
+        func = click.option("--offset", type=int, default=0, show_default=True, help="Rows to skip first.")(func)
+        help_ = "Rows to show (0: all)."
+        return click.option("--limit", type=int, default=default, show_default=True, help=help_)(func)
+
+    return add
+
+
+def sorting(sorts: dict[str, str]) -> Callable:
+    """--sort KEY / --order asc|desc on a list command (the web list's column headers)."""
+
+    def add(func: Callable) -> Callable:
+        func = click.option(
+            "--order", type=click.Choice(["desc", "asc"]), default="desc", show_default=True, help="Sort direction."
+        )(func)
+        first = next(iter(sorts))
+        return click.option(
+            "--sort", type=click.Choice(list(sorts)), default=first, show_default=True, help="Sort by this column."
+        )(func)
+
+    return add
+
+
+def _sorts(name: str) -> dict[str, str]:
+    from onrecord.store import queries
+
+    return getattr(queries, name)
+
+
 @click.group()
 def query() -> None:
-    """Ask a corpus database: stats, speakers, quotes, sources."""
+    """Ask a corpus database: stats, speakers, quotes, articles, publishers, sources."""
 
 
 @query.command()
@@ -80,7 +112,9 @@ def stats(db: str, fmt: str) -> None:
 )
 @click.option("--publisher", help="Only articles from this publisher.")
 @dates
-@click.option("--limit", type=int, default=20, show_default=True, help="Rows to show (0: all).")
+@click.option("--name", help="Only speakers whose name or key contains this (case-insensitive).")
+@paging(20)
+@sorting(_sorts("SPEAKER_SORTS"))
 @ALIASES
 @FORMAT
 @handle_errors
@@ -90,14 +124,20 @@ def speakers(
     publisher: str | None,
     since: str | None,
     until: str | None,
+    name: str | None,
     limit: int,
+    offset: int,
+    sort: str,
+    order: str,
     aliases: str | None,
     fmt: str,
 ) -> None:
     """Top speakers (corpus identities) by number of attributions, across articles."""
     from onrecord.store.queries import Filters, render, speakers
 
-    f = Filters(kind=kind, publisher=publisher, since=since, until=until, limit=limit)
+    f = Filters(kind=kind, publisher=publisher, since=since, until=until, name=name)
+    f.limit, f.offset, f.sort, f.order = limit, offset, sort, order
+    Filters.__post_init__(f)
     with reading(db, aliases) as store:
         click.echo(render(speakers(store, f), fmt))
 
@@ -105,13 +145,18 @@ def speakers(
 @query.command()
 @DB_READ
 @click.option("--speaker", help="Identity key (person:olaf scholz), a variant key, or part of the speaker's name.")
-@click.option("--search", help="Text the quote's content contains (case-insensitive).")
+@click.option(
+    "--search", help="Words the quote's content holds, each as a whole word with its endings (email: emails)."
+)
 @dates
 @click.option("--anonymous", is_flag=True, help="Only anonymous sources.")
 @click.option("--via", help="Only statements relayed through this outlet (e.g. Reuters).")
 @click.option("--publisher", help="Only articles from this publisher.")
 @act_option
-@click.option("--limit", type=int, default=50, show_default=True, help="Rows to show (0: all).")
+@click.option("--type", "type_", type=click.Choice(["direct", "indirect", "mixed"]), help="Only this attribution type.")
+@click.option("--kind", help="Only sources of this kind (person, organization, unnamed, unresolved, unknown).")
+@paging(50)
+@sorting(_sorts("QUOTE_SORTS"))
 @ALIASES
 @FORMAT
 @handle_errors
@@ -125,11 +170,16 @@ def quotes(
     via: str | None,
     publisher: str | None,
     act: str | None,
+    type_: str | None,
+    kind: str | None,
     limit: int,
+    offset: int,
+    sort: str,
+    order: str,
     aliases: str | None,
     fmt: str,
 ) -> None:
-    """Who said what: attributions with speaker, act, cue, content and relay."""
+    """Who said what: attributions with speaker, act, cue, content and relay, newest first."""
     from onrecord.store.queries import Filters, quotes, render
 
     f = Filters(
@@ -142,9 +192,78 @@ def quotes(
         publisher=publisher,
         acts=parse_acts(act),
         limit=limit,
+        type=type_,
+        kind=kind,
+        offset=offset,
+        sort=sort,
+        order=order,
     )
     with reading(db, aliases) as store:
         click.echo(render(quotes(store, f), fmt))
+
+
+@query.command()
+@DB_READ
+@click.option("--publisher", help="Only articles from this publisher ((unknown): those without one).")
+@dates
+@click.option("--search", help="Words the article's title holds (whole words with their endings).")
+@paging(50)
+@sorting(_sorts("ARTICLE_SORTS"))
+@ALIASES
+@FORMAT
+@handle_errors
+def articles(
+    db: str,
+    publisher: str | None,
+    since: str | None,
+    until: str | None,
+    search: str | None,
+    limit: int,
+    offset: int,
+    sort: str,
+    order: str,
+    aliases: str | None,
+    fmt: str,
+) -> None:
+    """Stored articles with their counts of attributions and speakers, newest first."""
+    from onrecord.store.queries import Filters, articles, render
+
+    f = Filters(publisher=publisher, since=since, until=until, search=search)
+    f.limit, f.offset, f.sort, f.order = limit, offset, sort, order
+    Filters.__post_init__(f)
+    with reading(db, aliases) as store:
+        click.echo(render(articles(store, f), fmt))
+
+
+@query.command()
+@DB_READ
+@dates
+@click.option("--name", help="Only publishers whose name contains this (case-insensitive).")
+@paging(0)
+@sorting(_sorts("PUBLISHER_SORTS"))
+@ALIASES
+@FORMAT
+@handle_errors
+def publishers(
+    db: str,
+    since: str | None,
+    until: str | None,
+    name: str | None,
+    limit: int,
+    offset: int,
+    sort: str,
+    order: str,
+    aliases: str | None,
+    fmt: str,
+) -> None:
+    """Publishers with their articles, attributions and shares of named, anonymous and relayed sources."""
+    from onrecord.store.queries import Filters, publishers, render
+
+    f = Filters(since=since, until=until, name=name)
+    f.limit, f.offset, f.sort, f.order = limit, offset, sort, order
+    Filters.__post_init__(f)
+    with reading(db, aliases) as store:
+        click.echo(render(publishers(store, f), fmt))
 
 
 @query.command()

@@ -247,7 +247,7 @@ def ingest(
     corrections of `aliases`, a TSV file, stored in place of the earlier ones), then the statements
     pass over the identities it gave."""
     from onrecord.corpus.identities import read_aliases
-    from onrecord.store import statement
+    from onrecord.store import derived, statement
 
     corrections = read_aliases(aliases) if aliases else None
     if workers < 1:
@@ -279,7 +279,10 @@ def ingest(
         try:
             summary.identity_seconds = identify(store, corrections, aliases)
         finally:  # the statements follow whatever identities the store now holds
-            summary.statement_seconds = statement.refresh(store)
+            try:
+                summary.statement_seconds = statement.refresh(store)
+            finally:  # the lists' derived tables follow both (onrecord/store/derived.py)
+                derived.refresh(store)
     finally:
         store.close()
     summary.seconds = time.perf_counter() - started

@@ -195,6 +195,68 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration(
+        5,
+        "the corpus lists' derived tables: corpus_rows, speaker_stats, article_stats, derived_state",
+        # Rebuilt from the stored rows at the end of every ingest (onrecord/store/derived.py); empty until then,
+        # and while they are empty or stale the lists read the same columns from the stored tables.
+        """
+        CREATE TABLE corpus_rows (
+            article VARCHAR NOT NULL,
+            id VARCHAR NOT NULL,
+            seq INTEGER NOT NULL,
+            identity VARCHAR,
+            kind VARCHAR,
+            ranked BOOLEAN,
+            publisher VARCHAR,
+            published_date DATE,
+            name VARCHAR,
+            type VARCHAR,
+            act VARCHAR,
+            anonymous BOOLEAN,
+            category VARCHAR,
+            relayed BOOLEAN,
+            source_name VARCHAR,
+            via VARCHAR[],
+            content_start INTEGER,
+            rid BIGINT,
+            aid BIGINT
+        );
+        CREATE TABLE speaker_stats (
+            key VARCHAR NOT NULL,
+            name VARCHAR,
+            kind VARCHAR,
+            ranked BOOLEAN,
+            anonymous BOOLEAN,
+            attributions INTEGER,
+            direct INTEGER,
+            articles INTEGER,
+            publishers INTEGER,
+            first DATE,
+            last DATE,
+            variants INTEGER,
+            surname VARCHAR
+        );
+        CREATE TABLE article_stats (
+            hash VARCHAR NOT NULL,
+            published_date DATE,
+            publisher VARCHAR,
+            name VARCHAR,
+            title VARCHAR,
+            attributions INTEGER,
+            direct INTEGER,
+            speakers INTEGER
+        );
+        CREATE TABLE derived_state (
+            articles INTEGER,
+            attributions INTEGER,
+            members INTEGER,
+            aliases INTEGER,
+            refreshed_at TIMESTAMP,
+            stats VARCHAR
+        );
+        """,
+    ),
 ]
 
 BOOTSTRAP = """

@@ -157,6 +157,68 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
+# The corpus lists' derived tables (migration 5, onrecord/store/derived.py): one flat row per attribution
+# and pre-aggregated totals, rebuilt from the stored rows at the end of every ingest.  Caches, not data:
+# never exported, loaded or written by Spark (loading a table folder rebuilds them).
+AGGREGATES: dict[str, list[tuple[str, str]]] = {
+    "corpus_rows": [
+        ("article", "VARCHAR"),
+        ("id", "VARCHAR"),
+        ("seq", "INTEGER"),  # position in the lists' default order: newest first
+        ("identity", "VARCHAR"),
+        ("kind", "VARCHAR"),
+        ("ranked", "BOOLEAN"),
+        ("publisher", "VARCHAR"),
+        ("published_date", "DATE"),
+        ("name", "VARCHAR"),
+        ("type", "VARCHAR"),
+        ("act", "VARCHAR"),
+        ("anonymous", "BOOLEAN"),
+        ("category", "VARCHAR"),
+        ("relayed", "BOOLEAN"),
+        ("source_name", "VARCHAR"),
+        ("via", "VARCHAR[]"),
+        ("content_start", "INTEGER"),
+        # the attribution's and the article's rowid: a page fetches its rows by them, not by a join
+        # (attributions and articles are only ever appended to, and these tables are rebuilt after)
+        ("rid", "BIGINT"),
+        ("aid", "BIGINT"),
+    ],
+    "speaker_stats": [
+        ("key", "VARCHAR"),
+        ("name", "VARCHAR"),
+        ("kind", "VARCHAR"),
+        ("ranked", "BOOLEAN"),
+        ("anonymous", "BOOLEAN"),
+        ("attributions", "INTEGER"),
+        ("direct", "INTEGER"),
+        ("articles", "INTEGER"),
+        ("publishers", "INTEGER"),
+        ("first", "DATE"),
+        ("last", "DATE"),
+        ("variants", "INTEGER"),
+        ("surname", "VARCHAR"),
+    ],
+    "article_stats": [  # the article list whole: what it shows, filters and sorts on, without the texts
+        ("hash", "VARCHAR"),
+        ("published_date", "DATE"),
+        ("publisher", "VARCHAR"),
+        ("name", "VARCHAR"),
+        ("title", "VARCHAR"),
+        ("attributions", "INTEGER"),
+        ("direct", "INTEGER"),
+        ("speakers", "INTEGER"),
+    ],
+    "derived_state": [
+        ("articles", "INTEGER"),
+        ("attributions", "INTEGER"),
+        ("members", "INTEGER"),
+        ("aliases", "INTEGER"),
+        ("refreshed_at", "TIMESTAMP"),
+        ("stats", "VARCHAR"),  # the corpus overview (`queries.stats`) as JSON, as it was at the rebuild
+    ],
+}
+
 # The corpus pass's tables (onrecord/corpus/identities.py): computed from the stored rows after every
 # ingest, so a Spark output or an export need not hold them (they are recomputed on loading).
 DERIVED = ("identities", "identity_members", "identity_variants", "statements", "appearances")

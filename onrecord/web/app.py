@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def percent(share: float) -> str:
-    return f"{round(100 * share)}%"
+    return charts.percent(share)  # "<1%" for 1 in 332, not "0%"
 
 
 def mix_chart(mix: dict[str, Any]) -> str:

@@ -27,10 +27,9 @@ def stacked(parts: Sequence[dict], *, width: int = 300, height: int = 18, label:
         if not p["count"]:
             continue
         w = width * p["count"] / total
-        share = round(100 * p["count"] / total)
         rects.append(
             f'<rect class="k-{escape(p["kind"])}" x="{_fmt(x)}" y="0" width="{_fmt(w)}" height="{height}">'
-            f"<title>{escape(p['label'])}: {p['count']} ({share}%)</title></rect>"
+            f"<title>{escape(p['label'])}: {p['count']} ({percent(p['count'] / total)})</title></rect>"
         )
         x += w
     return Markup(
@@ -39,8 +38,39 @@ def stacked(parts: Sequence[dict], *, width: int = 300, height: int = 18, label:
     )
 
 
-def bars(rows: Sequence[tuple[str, int]], *, width: int = 420, bar: int = 18, label: str = "") -> Markup:
-    """Horizontal bars with their labels on the left and values on the right."""
+def percent(share: float) -> str:
+    """A share as a whole percentage; a share above 0 that rounds to 0 is "<1%" (1 in 332 is not none),
+    one below 1 that rounds to 100 is ">99%"."""
+    value = round(100 * share)
+    if value == 0 and share > 0:
+        return "<1%"
+    if value == 100 and share < 1:
+        return ">99%"
+    return f"{value}%"
+
+
+def legend(parts: Sequence[dict]) -> Markup:
+    """The key of a `stacked` bar: a swatch, the label, the count and the share of each part with a count."""
+    total = sum(p["count"] for p in parts)
+    items = [
+        f'<li><span class="swatch k-{escape(p["kind"])}"></span>{escape(p["label"])}'
+        f'<span class="count">{p["count"]} · {percent(p["count"] / total)}</span></li>'
+        for p in parts
+        if p["count"]
+    ]
+    return Markup(f'<ul class="mix chart-legend">{"".join(items)}</ul>') if items else Markup("")
+
+
+def bars(
+    rows: Sequence[tuple[str, int]],
+    *,
+    width: int = 420,
+    bar: int = 18,
+    label: str = "",
+    links: Sequence[str] | None = None,
+) -> Markup:
+    """Horizontal bars with their labels on the left and values on the right; `links`: one URL per row,
+    which the row's label links to (escaped)."""
     if not rows:
         return Markup("")
     top = max(v for _, v in rows) or 1
@@ -52,11 +82,16 @@ def bars(rows: Sequence[tuple[str, int]], *, width: int = 420, bar: int = 18, la
         y = i * (bar + gap)
         w = max(1.0, room * value / top)
         short = name if len(name) <= 26 else name[:25] + "…"
-        items.append(
+        text = (
             f'<text class="label" x="{text_w - 6}" y="{y + bar - 5}" text-anchor="end">{escape(short)}'
             f"<title>{escape(name)}</title></text>"
-            f'<rect class="bar" x="{text_w}" y="{y}" width="{_fmt(w)}" height="{bar}" rx="2"/>'
-            f'<text class="value" x="{_fmt(text_w + w + 4)}" y="{y + bar - 5}">{value}</text>'
+        )
+        if links:
+            text = f'<a href="{escape(links[i])}">{text}</a>'
+        items.append(
+            text
+            + f'<rect class="bar" x="{text_w}" y="{y}" width="{_fmt(w)}" height="{bar}" rx="2"/>'
+            + f'<text class="value" x="{_fmt(text_w + w + 4)}" y="{y + bar - 5}">{value}</text>'
         )
     return Markup(
         f'<svg class="chart bars" viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" '

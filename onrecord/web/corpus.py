@@ -12,6 +12,7 @@ error becomes `CorpusUnavailable` (the pages answer 503 with its message).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,11 +20,23 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from onrecord import keys
 from onrecord.errors import CorpusUnavailable, Errors, StoreError
 from onrecord.store import queries
+from onrecord.store.db import Table
+from onrecord.store.queries import Filters
 
-__all__ = ["SPEAKER_SORTS", "UNKNOWN_PUBLISHER", "Corpus", "CorpusUnavailable", "open_corpus"]
+__all__ = ["EXPORTS", "SPEAKER_SORTS", "UNKNOWN_PUBLISHER", "Corpus", "CorpusUnavailable", "mark_words", "open_corpus"]
+
+# each list's download: the CLI's function (`onrecord query <list>`), rendered by `queries.render`
+EXPORTS = {
+    "speakers": queries.speakers,
+    "quotes": queries.quotes,
+    "articles": queries.articles,
+    "publishers": queries.publishers,
+}
 
 UNKNOWN_PUBLISHER = queries.UNKNOWN_PUBLISHER
 SPEAKER_SORTS = queries.SPEAKER_SORTS
@@ -71,9 +84,7 @@ class Corpus:
             except StoreError as exc:
                 raise unavailable(exc) from None
             try:
-                from onrecord.store.identity import current
-
-                current(store)
+                queries.prepare(store)
                 yield store
             except CorpusUnavailable:
                 raise
@@ -98,27 +109,44 @@ class Corpus:
         return queries.stats(store)
 
     @_reading
-    def speakers(
-        self, store: Any, *, q: str = "", sort: str = "count", order: str = "desc", limit: int = 100, offset: int = 0
-    ) -> dict[str, Any]:
-        return queries.speaker_list(store, q=q, sort=sort, order=order, limit=limit, offset=offset)
+    def speakers(self, store: Any, f: Filters, *, overview: bool = False) -> dict[str, Any]:
+        """A page of speakers (with the corpus counts when `overview`, read on the same connection)."""
+        found = queries.speaker_list(store, f)
+        if overview:
+            found["overview"] = queries.stats(store)
+        return found
 
     @_reading
-    def speaker(self, store: Any, key: str, *, limit: int = 500) -> dict[str, Any] | None:
-        return queries.speaker_profile(store, key, limit=limit)
+    def speaker(self, store: Any, key: str, f: Filters | None = None) -> dict[str, Any] | None:
+        return queries.speaker_profile(store, key, f)
 
     @_reading
-    def quotes(self, store: Any, *, q: str = "", speaker: str = "", limit: int = 50, offset: int = 0) -> dict[str, Any]:
-        """Attributions whose content contains every word of `q`, by speakers whose name contains `speaker`."""
-        return queries.quote_search(store, q=q, speaker=speaker, limit=limit, offset=offset)
+    def quotes(self, store: Any, f: Filters) -> dict[str, Any]:
+        """Attributions that pass `f` (the rows of `onrecord query quotes` with the same options)."""
+        return queries.quote_list(store, f)
 
     @_reading
-    def publishers(self, store: Any) -> list[dict[str, Any]]:
-        return queries.publisher_profiles(store)
+    def articles(self, store: Any, f: Filters) -> dict[str, Any]:
+        return queries.article_list(store, f)
 
     @_reading
-    def publisher(self, store: Any, name: str) -> dict[str, Any] | None:
-        return queries.publisher_profile(store, name)
+    def publishers(self, store: Any, f: Filters | None = None) -> list[dict[str, Any]]:
+        return queries.publisher_profiles(store, f)
+
+    @_reading
+    def publisher(self, store: Any, name: str, f: Filters | None = None) -> dict[str, Any] | None:
+        """One publisher's profile with a page of its articles (`f`: their order and page)."""
+        found = queries.publisher_profile(store, name)
+        if found is not None:
+            f = f or Filters(limit=50)
+            f.publisher = name
+            found["article_page"] = queries.article_list(store, f)
+        return found
+
+    @_reading
+    def table(self, store: Any, what: str, f: Filters) -> Table:
+        """A list's download: the same function and rows as `onrecord query <what>` with the same options."""
+        return EXPORTS[what](store, f)
 
     def correct(self, action: str, key: str, value: str) -> str:
         """A user's correction from the speaker page (the same alias table as `onrecord speakers`): the
@@ -133,7 +161,11 @@ class Corpus:
             except StoreError as exc:
                 raise unavailable(exc) from None
             try:
-                return correct(store, action, key, value, by="web")
+                from onrecord.store import derived
+
+                target = correct(store, action, key, value, by="web")
+                derived.refresh(store)  # the lists follow the correction at once
+                return target
             finally:
                 store.close()
 
@@ -146,3 +178,17 @@ class Corpus:
     @_reading
     def article(self, store: Any, article_hash: str) -> dict[str, Any] | None:
         return queries.article_record(store, article_hash)
+
+
+def mark_words(text: str | None, pattern: re.Pattern[str] | None) -> Markup:
+    """`text` escaped, with the words a search matched (`queries.highlight_pattern`) in <mark>."""
+    text = text or ""
+    if pattern is None:
+        return Markup(escape(text))
+    out, last = [], 0
+    for found in pattern.finditer(text):
+        out.append(escape(text[last : found.start()]))
+        out.append(Markup("<mark>") + escape(found.group(0)) + Markup("</mark>"))
+        last = found.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)

@@ -319,3 +319,79 @@ def test_no_statement_route_answers_500_to_odd_parameters(client):
                 if response.status_code >= 400:
                     assert_clear_4xx(response)
     assert sent > 100
+
+
+# --- the corpus lists' filters (issue 13) -----------------------------------------------------------
+
+LISTS = [
+    "/quotes",
+    "/api/quotes",
+    "/quotes.csv",
+    "/speakers",
+    "/api/speakers",
+    "/speakers.json",
+    "/articles",
+    "/api/articles",
+    "/articles.csv",
+    "/publishers",
+    "/api/publishers",
+    "/publishers.csv",
+]
+
+
+@pytest.mark.parametrize("path", LISTS)
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"since": "2031-02-30"},
+        {"until": "yesterday"},
+        {"since": "2031-05-01", "until": "2031-01-01"},
+        {"order": "sideways"},
+        {"sort": "evil"},
+        {"since": "2031-01-01T00:00"},
+    ],
+)
+def test_bad_list_filters_are_a_clear_4xx(client, path, params):
+    if path.startswith("/quotes") or path.startswith("/api/quotes"):
+        params = {k: v for k, v in params.items() if k != "sort"} or {"type": "evil"}
+    assert_clear_4xx(client.get(path, params=params), 422)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"type": "quoted"},
+        {"act": "rumour"},
+        {"act": "speech,,gossip"},
+        {"anonymous": "perhaps"},
+        {"limit": "0"},
+        {"limit": "100001"},
+    ],
+)
+def test_bad_quote_filters_are_a_clear_4xx(client, params):
+    for path in ("/quotes.csv", "/api/quotes") if "limit" in params else ("/quotes", "/api/quotes", "/quotes.json"):
+        assert_clear_4xx(client.get(path, params=params), 422)
+
+
+def test_no_list_filter_answers_500_to_odd_values(client):
+    def query_params(dependant) -> list:
+        """A route's query parameters with those of its dependencies (the lists' filter forms)."""
+        return [*dependant.query_params, *(p for d in dependant.dependencies for p in query_params(d))]
+
+    sent = 0
+    for route in get_routes():
+        if "{" in route.path:
+            continue
+        for param in query_params(route.dependant):
+            for value in ODD:
+                response = client.get(route.path, params={param.name: value})
+                sent += 1
+                assert response.status_code < 500, (route.path, param.name, value, response.text[:300])
+                if response.status_code >= 400:
+                    assert_clear_4xx(response)
+    assert sent > 300
+
+
+def test_filters_with_markup_are_escaped_in_the_form(client):
+    html = client.get("/quotes", params={"speaker": '"><script>x</script>', "via": "<b>"}).text
+    assert "<script>x</script>" not in html and "&lt;script&gt;" in html and "<b>" not in html

@@ -223,19 +223,22 @@ def test_routes_are_module_level_functions_that_run_alone():
     """A route is an importable function: called with its own values, no app and no closure needed."""
     from starlette.exceptions import HTTPException
 
+    from onrecord.store.queries import Filters
     from onrecord.web.routers import article, corpus
 
     class Corpus:
-        def speakers(self, **asked):
-            return {"asked": asked}
+        def speakers(self, f):
+            return {"asked": f}
 
-        def publisher(self, name):
+        def publisher(self, name, f=None):
             return None
 
-    found = corpus.api_speakers(Corpus(), offset=3, q="pell", sort="name", order="asc", limit=7)
-    assert found == {"asked": {"q": "pell", "sort": "name", "order": "asc", "limit": 7, "offset": 3}}
+    # the filter form is a plain function too: the page's GET parameters → the CLI's Filters
+    f = corpus.speaker_filters(q="pell", sort="name", order="asc", offset=3)
+    found = corpus.api_speakers(Corpus(), f, limit=7)
+    assert found == {"asked": Filters(name="pell", sort="name", order="asc", offset=3, limit=7)}
     with pytest.raises(HTTPException) as caught:
-        corpus.api_publisher("Nobody", Corpus())
+        corpus.api_publisher("Nobody", Corpus(), corpus.article_filters())
     assert caught.value.status_code == 404 and caught.value.detail.startswith("[E198]")
     assert article.download_name("Ferry crews walk out!") == "ferry-crews-walk-out.onrecord.json"
 

@@ -273,3 +273,130 @@ def test_publisher_pages_agree_with_query_sources(db, corpus_client):
         assert row["via_wire"] == pytest.approx(page["relayed_share"], abs=0.0006)
         detail = corpus_client.get("/api/publishers/" + quote(name)).json()
         assert detail["named_share"] == page["named_share"] and detail["mix"] == page["mix"]
+
+
+# --- the corpus lists (issue 13) -------------------------------------------------------------------
+
+
+def cli(db, *args: str) -> str:
+    """`onrecord query …` as a user runs it: its stdout, byte for byte."""
+    result = subprocess.run(
+        [sys.executable, "-m", "onrecord.cli", "query", *args, "--db", str(db)],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("url", "args"),
+    [
+        ("/quotes.csv", ["quotes", "--limit", "0", "--format", "csv"]),
+        (
+            "/quotes.csv?publisher=Harbourton+Ledger&type=direct",
+            ["quotes", "--publisher", "Harbourton Ledger", "--type", "direct", "--limit", "0", "--format", "csv"],
+        ),
+        (
+            "/quotes.json?q=crew&order=asc",
+            ["quotes", "--search", "crew", "--order", "asc", "--limit", "0", "--format", "json"],
+        ),
+        (
+            "/speakers.csv?publisher=Northport+Post",
+            ["speakers", "--publisher", "Northport Post", "--limit", "0", "--format", "csv"],
+        ),
+        (
+            "/articles.csv?sort=title&order=asc",
+            ["articles", "--sort", "title", "--order", "asc", "--limit", "0", "--format", "csv"],
+        ),
+        ("/publishers.json", ["publishers", "--format", "json"]),
+    ],
+)
+def test_downloads_equal_the_cli_output(db, corpus_client, url, args):
+    response = corpus_client.get(url)
+    assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
+    assert response.content.decode("utf-8") == cli(db, *args)
+
+
+def test_quote_filters_narrow_to_the_cli_rows(db, corpus_client):
+    every = corpus_client.get("/api/quotes", params={"limit": 500}).json()
+    direct = corpus_client.get("/api/quotes", params={"type": "direct", "limit": 500}).json()
+    assert 0 < direct["total"] < every["total"]
+    expected = json.loads(cli(db, "quotes", "--type", "direct", "--limit", "0", "--format", "json"))
+    assert [(q["name"], q["id"]) for q in direct["quotes"]] == [(r["article"], r["id"]) for r in expected]
+    page = corpus_client.get("/quotes", params={"type": "direct", "publisher": "Harbourton Ledger"}).text
+    shown = json.loads(cli(db, "quotes", "--type", "direct", "--publisher", "Harbourton Ledger", "--format", "json"))
+    assert page.count("<blockquote>") == len(shown) > 0
+    assert 'href="/quotes.csv?type=direct&amp;publisher=Harbourton+Ledger"' in page
+
+
+def test_word_search_highlights_escaped_words(corpus_client):
+    html = corpus_client.get("/quotes", params={"q": "boat"}).text  # the quote says "boats"
+    assert "<mark>boats</mark>" in html
+    assert corpus_client.get("/api/quotes", params={"q": "oat"}).json()["total"] == 0  # whole words only
+    hostile = corpus_client.get("/quotes", params={"q": "<script>boats"}).text
+    assert "<script>boats" not in hostile and "&lt;script&gt;boats" in hostile
+
+
+def test_articles_page_reaches_every_article_through_its_pager(corpus_client, hashes):
+    seen, offset = [], 0
+    while True:
+        data = corpus_client.get("/api/articles", params={"limit": 4, "offset": offset}).json()
+        seen += [a["hash"] for a in data["articles"]]
+        offset += 4
+        if offset >= data["total"]:
+            break
+    assert sorted(seen) == sorted(hashes.values())
+    html = corpus_client.get("/articles").text
+    assert all(f'href="/articles/{h}"' in html for h in hashes.values())
+    assert 'id="article-table"' in html and remote_assets(html) == []
+    ledger = corpus_client.get("/articles", params={"publisher": "Harbourton Ledger"}).text
+    assert ledger.count('href="/articles/') == 3
+
+
+def test_a_page_past_the_end_says_so(corpus_client):
+    html = corpus_client.get("/quotes", params={"offset": 100000}).text
+    assert "past the end" in html and "100001" not in html and "← last page" in html
+    html = corpus_client.get("/speakers", params={"q": "pell", "offset": 50}).text
+    assert "past the end" in html
+
+
+def test_the_speaker_page_pages_its_quotes(corpus_client):
+    key = speaker_key(corpus_client, "Jonna Pell")
+    first = corpus_client.get(f"/api/speakers/{quote(key)}", params={"limit": 1}).json()
+    second = corpus_client.get(f"/api/speakers/{quote(key)}", params={"limit": 1, "offset": 1}).json()
+    assert first["quote_page"]["total"] == 2 and len(first["quotes"]) == len(second["quotes"]) == 1
+    assert (
+        first["quotes"][0]["id"] != second["quotes"][0]["id"]
+        or first["quotes"][0]["article"] != second["quotes"][0]["article"]
+    )
+    html = corpus_client.get(f"/speakers/{quote(key)}").text
+    assert 'class="filters"' in html and f"/quotes.csv?speaker={quote(key, safe='')}" in html
+    assert 'class="mix chart-legend"' in html  # the naming bar's legend
+
+
+def test_publisher_page_links_most_quoted_and_pages_articles(corpus_client):
+    html = corpus_client.get("/publishers/" + quote("Harbourton Ledger")).text
+    assert '<a href="/speakers/' in html and 'class="chart bars"' in html
+    assert 'id="article-table"' in html and 'class="mix chart-legend"' in html
+    one = corpus_client.get("/api/publishers/" + quote("Harbourton Ledger"), params={"offset": 2}).json()
+    assert one["article_page"]["total"] == 3 and len(one["article_page"]["articles"]) == 1
+
+
+def test_filtered_speaker_and_publisher_lists(corpus_client):
+    post = corpus_client.get("/api/speakers", params={"publisher": "Northport Post"}).json()
+    assert post["total"] and all(s["publishers"] == 1 for s in post["speakers"])
+    people = corpus_client.get("/api/speakers", params={"kind": "person"}).json()["speakers"]
+    assert people and all(s["kind"] == "person" for s in people)
+    by_name = corpus_client.get("/api/publishers", params={"sort": "name", "order": "asc"}).json()["publishers"]
+    assert [p["name"] for p in by_name] == sorted((p["name"] for p in by_name), key=str.lower)
+    html = corpus_client.get("/publishers", params={"q": "ledger"}).text
+    assert "Harbourton Ledger" in html and "Northport Post" not in html
+
+
+def test_small_shares_are_not_zero_percent():
+    from onrecord.web.charts import percent
+
+    assert percent(1 / 332) == "<1%" and percent(0) == "0%" and percent(331 / 332) == ">99%" and percent(1) == "100%"
+    assert percent(0.5) == "50%"

@@ -7,25 +7,33 @@ corpus; `absent` answers the same paths with a 404 that says how to start one wi
 
 from __future__ import annotations
 
-from typing import Any, Literal
-from urllib.parse import quote
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from onrecord.errors import Errors
+from onrecord.errors import Errors, OptionError
+from onrecord.record import ACTS
+from onrecord.settings import iso_date
+from onrecord.store import queries
+from onrecord.store.queries import Filters
 from onrecord.web import charts, render
+from onrecord.web.corpus import mark_words
 from onrecord.web.deps import CorpusDep, Offset, Search, error_response, page, split_code
 from onrecord.web.routers.article import download_name
 
 router = APIRouter()
 absent = APIRouter()
 
-Sort = Literal["count", "name", "kind", "articles", "last"]
-Order = Literal["asc", "desc"]
 SPEAKERS_PER_PAGE = 100
 QUOTES_PER_PAGE = 50
+ARTICLES_PER_PAGE = 50
+EXPORT_ROWS = 100_000  # a download holds at most this many rows (the CLI has no such cap)
+TYPES = ("direct", "indirect", "mixed")
+Date = Annotated[str, Query(max_length=10, description="YYYY-MM-DD")]
+Word = Annotated[str, Query(max_length=40)]
 
 
 def found_or_404(found: dict[str, Any] | None, what: str) -> dict[str, Any]:
@@ -35,43 +43,196 @@ def found_or_404(found: dict[str, Any] | None, what: str) -> dict[str, Any]:
     return found
 
 
+def _choice(option: str, value: str, choices: Any) -> str | None:
+    """A select's value: "" is no choice; anything else must be one of `choices` (a clear 422)."""
+    return queries.check_choice(option, value.strip().lower() or None, choices)
+
+
+def _acts(value: str) -> tuple[str, ...] | None:
+    """`act=speech,thought` (the CLI's --act): each one of ACTS."""
+    wanted = tuple(dict.fromkeys(p.strip().lower() for p in value.split(",") if p.strip()))
+    for act in wanted:
+        queries.check_choice("act", act, ACTS)
+    return wanted or None
+
+
+def _dated(since: str, until: str) -> dict[str, str | None]:
+    """since / until checked as real YYYY-MM-DD dates, the first not after the second."""
+    found = {"since": iso_date(since, "since"), "until": iso_date(until, "until")}
+    if found["since"] and found["until"] and found["since"] > found["until"]:
+        raise OptionError(Errors.E145.format(since=found["since"], until=found["until"]))
+    return found
+
+
+def speaker_filters(
+    q: Search = "",
+    kind: Word = "",
+    publisher: Search = "",
+    since: Date = "",
+    until: Date = "",
+    sort: Word = "",
+    order: Word = "",
+    offset: Offset = 0,
+) -> Filters:
+    """The speaker list's GET form: the options of `onrecord query speakers` (q is --name)."""
+    return Filters(
+        name=q.strip() or None,
+        kind=kind.strip() or None,
+        publisher=publisher.strip() or None,
+        **_dated(since, until),
+        sort=_choice("sort", sort, queries.SPEAKER_SORTS),
+        order=_choice("order", order, queries.ORDERS),
+        offset=offset,
+    )
+
+
+def quote_filters(
+    q: Search = "",
+    speaker: Search = "",
+    publisher: Search = "",
+    since: Date = "",
+    until: Date = "",
+    type: Word = "",
+    act: Word = "",
+    kind: Word = "",
+    anonymous: bool = False,
+    via: Search = "",
+    order: Word = "",
+    offset: Offset = 0,
+) -> Filters:
+    """The quote list's GET form: the options of `onrecord query quotes` (q is --search)."""
+    return Filters(
+        search=q.strip() or None,
+        speaker=speaker.strip() or None,
+        publisher=publisher.strip() or None,
+        **_dated(since, until),
+        type=_choice("type", type, TYPES),
+        acts=_acts(act),
+        kind=kind.strip() or None,
+        anonymous=anonymous,
+        via=via.strip() or None,
+        order=_choice("order", order, queries.ORDERS),
+        offset=offset,
+    )
+
+
+def article_filters(
+    q: Search = "",
+    publisher: Search = "",
+    since: Date = "",
+    until: Date = "",
+    sort: Word = "",
+    order: Word = "",
+    offset: Offset = 0,
+) -> Filters:
+    """The article list's GET form: `onrecord query articles` (q is --search, words of the title)."""
+    return Filters(
+        search=q.strip() or None,
+        publisher=publisher.strip() or None,
+        **_dated(since, until),
+        sort=_choice("sort", sort, queries.ARTICLE_SORTS),
+        order=_choice("order", order, queries.ORDERS),
+        offset=offset,
+    )
+
+
+def publisher_filters(q: Search = "", since: Date = "", until: Date = "", sort: Word = "", order: Word = "") -> Filters:
+    """The publisher list's GET form: `onrecord query publishers` (q is --name)."""
+    return Filters(
+        name=q.strip() or None,
+        **_dated(since, until),
+        sort=_choice("sort", sort, queries.PUBLISHER_SORTS),
+        order=_choice("order", order, queries.ORDERS),
+    )
+
+
+SpeakerFilters = Annotated[Filters, Depends(speaker_filters)]
+QuoteFilters = Annotated[Filters, Depends(quote_filters)]
+ArticleFilters = Annotated[Filters, Depends(article_filters)]
+PublisherFilters = Annotated[Filters, Depends(publisher_filters)]
+Limit = Annotated[int, Query(ge=1, le=EXPORT_ROWS, description="Rows in the file (at most 100,000).")]
+
+
+def query_of(request: Request, *drop: str) -> str:
+    """The request's own parameters without `offset` (and `drop`), for the pager, sort and download links."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("offset", *drop) and v != ""]
+    return urlencode(kept)
+
+
+def list_page(request: Request, template: str, title: str, f: Filters, **context: Any) -> Response:
+    """A corpus list in the layout, with the links that keep its filters (`query`: pager and downloads)."""
+    values = {k: v for k, v in request.query_params.items()}
+    links = {"query": query_of(request), "sortless": query_of(request, "sort", "order"), "legend": charts.legend}
+    context.setdefault("types", TYPES)
+    context.setdefault("acts", ACTS)
+    return page(request, template, title=title, f=f, values=values, **links, **context)
+
+
+def download(request: Request, corpus: Any, what: str, f: Filters, fmt: str) -> Response:
+    """The filtered rows as the file `onrecord query <what> … --format csv|json` prints, byte for byte."""
+    table = corpus.table(what, f)
+    text = queries.render(table, fmt) + "\n"
+    media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
+    headers = {"Content-Disposition": f'attachment; filename="{what}.{fmt}"'}
+    return Response(text.encode("utf-8"), media_type=media, headers=headers)
+
+
+# --- speakers ------------------------------------------------------------------------------------
+
+
 @router.get("/api/corpus", tags=["corpus"], summary="Corpus overview: counts and date range")
 def api_corpus(corpus: CorpusDep) -> dict[str, Any]:
     return corpus.overview()
 
 
-@router.get("/api/speakers", tags=["corpus"], summary="Speakers, searchable and sortable")
+@router.get("/api/speakers", tags=["corpus"], summary="Speakers: filtered, sorted, paged")
 def api_speakers(
-    corpus: CorpusDep,
-    offset: Offset = 0,
-    q: str = Query("", max_length=200, description="Substring of the speaker's name."),
-    sort: Sort = "count",
-    order: Order = "desc",
-    limit: int = Query(SPEAKERS_PER_PAGE, ge=1, le=1000),
+    corpus: CorpusDep, f: SpeakerFilters, limit: int = Query(SPEAKERS_PER_PAGE, ge=1, le=1000)
 ) -> dict[str, Any]:
-    return corpus.speakers(q=q, sort=sort, order=order, limit=limit, offset=offset)
+    f.limit = limit
+    return corpus.speakers(f)
 
 
 @router.get("/speakers", response_class=HTMLResponse, include_in_schema=False)
-def speakers_page(
-    request: Request, corpus: CorpusDep, offset: Offset = 0, q: Search = "", sort: Sort = "count", order: Order = "desc"
-) -> Response:
-    result = corpus.speakers(q=q, sort=sort, order=order, limit=SPEAKERS_PER_PAGE, offset=offset)
-    overview = corpus.overview()
-    return page(request, "speakers.html", title="Speakers", q=q, sort=sort, order=order, overview=overview, **result)
+def speakers_page(request: Request, corpus: CorpusDep, f: SpeakerFilters) -> Response:
+    f.limit = SPEAKERS_PER_PAGE
+    result = corpus.speakers(f, overview=True)
+    return list_page(request, "speakers.html", "Speakers", f, **result)
+
+
+@router.get("/speakers.csv", include_in_schema=False)
+@router.get("/speakers.json", include_in_schema=False)
+def speakers_file(request: Request, corpus: CorpusDep, f: SpeakerFilters, limit: Limit = EXPORT_ROWS) -> Response:
+    f.limit = limit
+    return download(request, corpus, "speakers", f, request.url.path.rsplit(".", 1)[1])
 
 
 @router.get("/api/speakers/{key:path}", tags=["corpus"], summary="One speaker: quotes and timeline")
-def api_speaker(key: str, corpus: CorpusDep) -> dict[str, Any]:
-    return found_or_404(corpus.speaker(key), f"speaker {key!r}")
+def api_speaker(
+    key: str, corpus: CorpusDep, f: QuoteFilters, limit: int = Query(QUOTES_PER_PAGE, ge=1, le=500)
+) -> dict[str, Any]:
+    f.limit = limit
+    return found_or_404(corpus.speaker(key, f), f"speaker {key!r}")
 
 
 @router.get("/speakers/{key:path}", response_class=HTMLResponse, include_in_schema=False)
-def speaker_page(request: Request, key: str, corpus: CorpusDep) -> Response:
-    found = found_or_404(corpus.speaker(key), f"speaker {key!r}")
+def speaker_page(request: Request, key: str, corpus: CorpusDep, f: QuoteFilters) -> Response:
+    f.limit = QUOTES_PER_PAGE
+    found = found_or_404(corpus.speaker(key, f), f"speaker {key!r}")
     chart = charts.timeline(found["timeline"], label=f"Quotes by {found['name']} per month")
     mix = charts.stacked(found["mix"], label="sourcing categories")
-    return page(request, "speaker.html", title=found["name"], s=found, chart=chart, mix_chart=mix)
+    mark = _marker(f)
+    return list_page(
+        request,
+        "speaker.html",
+        found["name"],
+        f,
+        s=found,
+        chart=chart,
+        mix_chart=mix,
+        mark=mark,
+        **found["quote_page"],
+    )
 
 
 @router.post("/api/speakers/merge", tags=["corpus"], summary="Merge one speaker into another (reversible by split)")
@@ -86,53 +247,103 @@ def merge_form(corpus: CorpusDep, key: str = Form(max_length=500), target: str =
     return RedirectResponse(f"/speakers/{quote(target, safe='')}", status_code=303)
 
 
+# --- publishers ----------------------------------------------------------------------------------
+
+
 @router.get("/api/publishers", tags=["corpus"], summary="Publishers and their sourcing profiles")
-def api_publishers(corpus: CorpusDep) -> dict[str, Any]:
-    return {"publishers": corpus.publishers()}
+def api_publishers(corpus: CorpusDep, f: PublisherFilters) -> dict[str, Any]:
+    return {"publishers": corpus.publishers(f)}
 
 
 @router.get("/publishers", response_class=HTMLResponse, include_in_schema=False)
-def publishers_page(request: Request, corpus: CorpusDep) -> Response:
-    rows = corpus.publishers()
+def publishers_page(request: Request, corpus: CorpusDep, f: PublisherFilters) -> Response:
+    rows = corpus.publishers(f)
     for row in rows:
         row["chart"] = charts.stacked(row["mix"], label=f"sourcing of {row['name']}")
-    return page(request, "publishers.html", title="Publishers", publishers=rows)
+    return list_page(request, "publishers.html", "Publishers", f, publishers=rows, total=len(rows))
+
+
+@router.get("/publishers.csv", include_in_schema=False)
+@router.get("/publishers.json", include_in_schema=False)
+def publishers_file(request: Request, corpus: CorpusDep, f: PublisherFilters) -> Response:
+    return download(request, corpus, "publishers", f, request.url.path.rsplit(".", 1)[1])
 
 
 @router.get("/api/publishers/{name:path}", tags=["corpus"], summary="One publisher's sourcing profile")
-def api_publisher(name: str, corpus: CorpusDep) -> dict[str, Any]:
-    return found_or_404(corpus.publisher(name), f"publisher {name!r}")
+def api_publisher(name: str, corpus: CorpusDep, f: ArticleFilters) -> dict[str, Any]:
+    f.limit = ARTICLES_PER_PAGE
+    return found_or_404(corpus.publisher(name, f), f"publisher {name!r}")
 
 
 @router.get("/publishers/{name:path}", response_class=HTMLResponse, include_in_schema=False)
-def publisher_page(request: Request, name: str, corpus: CorpusDep) -> Response:
-    found = found_or_404(corpus.publisher(name), f"publisher {name!r}")
+def publisher_page(request: Request, name: str, corpus: CorpusDep, f: ArticleFilters) -> Response:
+    f.limit = ARTICLES_PER_PAGE
+    found = found_or_404(corpus.publisher(name, f), f"publisher {name!r}")
     context = {
         "mix_chart": charts.stacked(found["mix"], label="sourcing categories"),
         "type_chart": charts.bars(list(found["types"].items()), label="attribution types"),
-        "speaker_chart": charts.bars([(s["name"], s["count"]) for s in found["top_speakers"]], label="most quoted"),
+        "speaker_chart": charts.bars(
+            [(s["name"], s["count"]) for s in found["top_speakers"]],
+            label="most quoted",
+            links=[f"/speakers/{quote(s['key'], safe='')}" for s in found["top_speakers"]],
+        ),
         "timeline": charts.timeline(found["timeline"], label="articles per month"),
     }
-    return page(request, "publisher.html", title=found["name"], p=found, **context)
+    return list_page(request, "publisher.html", found["name"], f, p=found, **found["article_page"], **context)
 
 
-@router.get("/api/quotes", tags=["corpus"], summary="Search quotes by words in their content")
-def api_quotes(
-    corpus: CorpusDep,
-    offset: Offset = 0,
-    q: str = Query("", max_length=200, description="Words that the quote's content contains."),
-    speaker: str = Query("", max_length=200, description="Substring of the speaker's name."),
-    limit: int = Query(QUOTES_PER_PAGE, ge=1, le=500),
-) -> dict[str, Any]:
-    return corpus.quotes(q=q, speaker=speaker, limit=limit, offset=offset)
+# --- quotes --------------------------------------------------------------------------------------
+
+
+def _marker(f: Filters) -> Any:
+    """The function a template marks a quote's matched words with (None without a word search)."""
+    pattern = queries.highlight_pattern(f.search)
+    return (lambda text: mark_words(text, pattern)) if pattern else None
+
+
+@router.get("/api/quotes", tags=["corpus"], summary="Quotes: the filters of onrecord query quotes, paged")
+def api_quotes(corpus: CorpusDep, f: QuoteFilters, limit: int = Query(QUOTES_PER_PAGE, ge=1, le=500)) -> dict[str, Any]:
+    f.limit = limit
+    return corpus.quotes(f)
 
 
 @router.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
-def quotes_page(
-    request: Request, corpus: CorpusDep, offset: Offset = 0, q: Search = "", speaker: Search = ""
-) -> Response:
-    result = corpus.quotes(q=q, speaker=speaker, limit=QUOTES_PER_PAGE, offset=offset)
-    return page(request, "quotes.html", title="Quotes", q=q, speaker=speaker, **result)
+def quotes_page(request: Request, corpus: CorpusDep, f: QuoteFilters) -> Response:
+    f.limit = QUOTES_PER_PAGE
+    result = corpus.quotes(f)
+    return list_page(request, "quotes.html", "Quotes", f, mark=_marker(f), types=TYPES, acts=ACTS, **result)
+
+
+@router.get("/quotes.csv", include_in_schema=False)
+@router.get("/quotes.json", include_in_schema=False)
+def quotes_file(request: Request, corpus: CorpusDep, f: QuoteFilters, limit: Limit = EXPORT_ROWS) -> Response:
+    f.limit = limit
+    return download(request, corpus, "quotes", f, request.url.path.rsplit(".", 1)[1])
+
+
+# --- articles ------------------------------------------------------------------------------------
+
+
+@router.get("/api/articles", tags=["corpus"], summary="Stored articles: filtered, sorted, paged, with counts")
+def api_articles(
+    corpus: CorpusDep, f: ArticleFilters, limit: int = Query(ARTICLES_PER_PAGE, ge=1, le=1000)
+) -> dict[str, Any]:
+    f.limit = limit
+    return corpus.articles(f)
+
+
+@router.get("/articles", response_class=HTMLResponse, include_in_schema=False)
+def articles_page(request: Request, corpus: CorpusDep, f: ArticleFilters) -> Response:
+    f.limit = ARTICLES_PER_PAGE
+    result = corpus.articles(f)
+    return list_page(request, "articles.html", "Articles", f, mark=_marker(f), **result)
+
+
+@router.get("/articles.csv", include_in_schema=False)
+@router.get("/articles.json", include_in_schema=False)
+def articles_file(request: Request, corpus: CorpusDep, f: ArticleFilters, limit: Limit = EXPORT_ROWS) -> Response:
+    f.limit = limit
+    return download(request, corpus, "articles", f, request.url.path.rsplit(".", 1)[1])
 
 
 @router.get("/api/articles/{article_id}", tags=["corpus"], summary="One stored article record")
@@ -156,6 +367,8 @@ def article_page(request: Request, article_id: str, corpus: CorpusDep) -> Respon
 
 NO_CORPUS_PATHS = (
     *("/speakers", "/publishers", "/quotes", "/api/corpus", "/api/speakers", "/api/publishers", "/api/quotes"),
+    *("/articles", "/api/articles", "/speakers.csv", "/speakers.json", "/quotes.csv", "/quotes.json"),
+    *("/articles.csv", "/articles.json", "/publishers.csv", "/publishers.json"),
     *("/speakers/{rest:path}", "/publishers/{rest:path}", "/articles/{rest:path}"),
     *("/api/speakers/{rest:path}", "/api/publishers/{rest:path}", "/api/articles/{rest:path}"),
 )
