@@ -161,11 +161,7 @@ class Corpus:
             except StoreError as exc:
                 raise unavailable(exc) from None
             try:
-                from onrecord.store import derived
-
-                target = correct(store, action, key, value, by="web")
-                derived.refresh(store)  # the lists follow the correction at once
-                return target
+                return correct(store, action, key, value, by="web")  # the derived lists follow at once
             finally:
                 store.close()
 

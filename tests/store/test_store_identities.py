@@ -68,6 +68,21 @@ def test_merge_split_rename_change_queries_at_once_and_undo(db, tmp_path):
     assert speakers(db) == before
 
 
+def test_a_cli_correction_leaves_the_derived_lists_fresh(db):
+    """The lists read the derived tables only while they are fresh; a correction rebuilds them, so the
+    lists stay fast after `speakers merge` (a stale table would be correct but slow)."""
+    from onrecord.store import queries
+    from onrecord.store.db import Store
+
+    before = speakers(db)
+    a, b = sorted(k for k in before if k.startswith("person:"))[:2]
+    assert onrecord("speakers", "merge", "--db", str(db), a, b).returncode == 0
+    with Store.open(db, read_only=True) as store:
+        assert queries.derived_fresh(store)
+        rows = {r["key"]: r for r in queries.speakers(store, queries.Filters(limit=0)).rows}
+    assert a not in rows and rows[b]["attributions"] == before[a]["attributions"] + before[b]["attributions"]
+
+
 def test_aliases_file_round_trips(db, reference_db, txt_corpus, tmp_path):
     before = speakers(db)
     a, b = sorted(k for k in before if k.startswith("person:"))[:2]
