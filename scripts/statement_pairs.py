@@ -62,7 +62,10 @@ def pairs(con: duckdb.DuckDBPyConnection) -> tuple[dict, dict]:
     info = {}
     for art, aid, text, pub, st, key, identity in con.execute(QUOTATIONS).fetchall():
         tokens = words(text)
-        info[(art, aid)] = {"publisher": pub, "statement": st, "key": key, "identity": identity}
+        if (art, aid) in info:  # a quotation spanning two passages is an appearance of both statements
+            info[(art, aid)]["statements"].add(st)
+            continue
+        info[(art, aid)] = {"publisher": pub, "statements": {st} - {None}, "key": key, "identity": identity}
         for i in range(len(tokens) - PASSAGE + 1):
             index[tuple(tokens[i : i + PASSAGE])].add((art, aid))
     found: dict[tuple[str, str], set] = defaultdict(set)
@@ -79,10 +82,12 @@ def measure(db: str, misses: bool) -> dict:
         found, info = pairs(con)
 
         def together(x, y) -> bool:
-            return bool(info[x]["statement"]) and info[x]["statement"] == info[y]["statement"]
+            return bool(info[x]["statements"] & info[y]["statements"])
 
         joined = [k for k, ps in found.items() if any(together(x, y) for x, y in ps)]
-        held = sorted({info[x]["statement"] for ps in found.values() for x, y in ps if together(x, y)})
+        held = sorted(
+            {s for ps in found.values() for x, y in ps for s in info[x]["statements"] & info[y]["statements"]}
+        )
         result = {
             "article_pairs": len(found),
             "in_one_statement": len(joined),

@@ -58,7 +58,7 @@ SEED = 20261201  # the min-hashes' seed, so every run finds the same candidates
 QUOTED = ("direct", "mixed")
 PASSAGE = 10  # consecutive words two quotations credited to different identities must share to be one statement
 SHARE = 0.5  # share of the shorter quotation a shared run must cover (a few words of a long quote are a phrase)
-LONG = 12  # … unless it is this long: twelve verbatim words are one utterance at any length (and join statements)
+LONG = 12  # … unless it is this long: twelve verbatim words are one utterance at any length (`spanning`)
 TITLE = 8  # quoted words at most in a title-like name ("The Late Show with Stephen Colbert")
 UTTERANCE_ACTS = (None, "speech", "thought")  # an intention ("plans to") or evidence (a poll) is no utterance
 NP_START = frozenset(
@@ -504,17 +504,12 @@ class Groups:
         return self.checked[pair]
 
     def supported(self, a: int, b: int) -> bool:
-        """Whether at least half of the pairs across the two groups are linked (average linkage): a
+        """Whether more than half of the pairs across the two groups are linked (average linkage): a
         report joins a statement when it carries the words of most of its reports.  A report nested
-        in another of its article counts neither way (it is the same passage of that outlet).  A link
-        of `LONG` verbatim words is support enough by itself: one outlet's long quotation that runs
-        over two passages other outlets quoted apart belongs with both."""
-        x, y = self.found[a], self.found[b]
-        if x.type in QUOTED and y.type in QUOTED and longest_run(x.tokens, y.tokens) >= LONG:
-            return True
+        in another of its article counts neither way (it is the same passage of that outlet)."""
         ours, theirs = self.members[self.find(a)], self.members[self.find(b)]
         pairs = [(x, y) for x in ours for y in theirs if not nested(self.found[x], self.found[y])]
-        return 2 * sum(self.linked(x, y) for x, y in pairs) >= len(pairs)
+        return 2 * sum(self.linked(x, y) for x, y in pairs) > len(pairs)
 
     def join(self, a: int, b: int) -> None:
         ra, rb = sorted((self.find(a), self.find(b)))
@@ -530,12 +525,12 @@ def similarity(a: Item, b: Item) -> float:
     return len(wa & wb) / len(wa | wb)
 
 
-def components(found: list[Item], pairs: Iterable[tuple[int, int]]) -> list[list[Item]]:
-    """The items joined by their links, each component in date order.  `pairs`: the candidate index
-    pairs; each is checked exactly, one identity's first, then across identities, each kind the closest
-    pairs first (`similarity`, then index order), so a statement forms around its nearest reports before
-    looser ones are weighed against it; the components depend on the candidates only through the links
-    they let be found."""
+def components(found: list[Item], pairs: Iterable[tuple[int, int]]) -> list[tuple[str, list[Item]]]:
+    """(statement id, items) of the items joined by their links, each component in date order.  `pairs`:
+    the candidate index pairs; each is checked exactly, one identity's first, then across identities, each
+    kind the closest pairs first (`similarity`, then index order), so a statement forms around its nearest
+    reports before looser ones are weighed against it; the components depend on the candidates only
+    through the links they let be found.  A quotation spanning two statements is in both (`spanning`)."""
     groups = Groups(found)
     same, cross = [], []
     for a, b in sorted(pairs):
@@ -547,7 +542,29 @@ def components(found: list[Item], pairs: Iterable[tuple[int, int]]) -> list[list
     members: dict[int, list[Item]] = defaultdict(list)
     for n, item in enumerate(found):
         members[groups.find(n)].append(item)
-    return [sorted(m, key=lambda i: i.order) for m in members.values()]
+    ids = {root: statement_id(m) for root, m in members.items()}  # by its own members, not the spanning ones
+    for n, root in spanning(groups, [(a, b) for _, a, b in same + cross]):
+        members[root].append(found[n])
+    return [(ids[root], sorted(m, key=lambda i: i.order)) for root, m in members.items()]
+
+
+def spanning(groups: Groups, links: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
+    """(item, group) for a quotation that also belongs to a statement it did not join: one outlet's long
+    quotation running over two passages that other outlets quoted apart shares `LONG` verbatim words with
+    each, so it is an appearance of both statements, while the two passages stay two statements (joining
+    them would put together reports that share nothing).  The longer quotation of such a link is the one
+    that spans; a group it could not join for its speakers gets no copy."""
+    found = groups.found
+    extra = set()
+    for a, b in links:
+        x, y = found[a], found[b]
+        if groups.find(a) == groups.find(b) or x.type not in QUOTED or y.type not in QUOTED:
+            continue
+        if longest_run(x.tokens, y.tokens) < LONG or not groups.joinable(a, b):
+            continue
+        wide, other = (a, b) if (len(x.tokens), b) > (len(y.tokens), a) else (b, a)
+        extra.add((wide, groups.find(other)))
+    return extra
 
 
 def speaker_of(members: list[Item]) -> str:
@@ -666,8 +683,7 @@ def build(
     candidate pairs of the items (default: datasketch's MinHash LSH; the Spark job passes MLlib's)."""
     found = items(attributions, members, articles)
     statements, appearances = [], []
-    for component in components(found, candidates(found)):
-        sid = statement_id(component)
+    for sid, component in components(found, candidates(found)):
         rows = appearance_rows(sid, component)
         statements.append(statement_row(sid, component, rows))
         appearances.extend(rows)

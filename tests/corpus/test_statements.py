@@ -307,3 +307,23 @@ def test_a_surname_credit_counts_for_whom_the_corpus_mostly_names_by_it_when_out
     assert speech["identity"] == "person:ines varga"
     alone = run_credited(("a1", "person:tomas varga", "person:tomas varga", "Varga"))
     assert alone.statements[0]["identity"] == "person:tomas varga"  # one outlet's credit stands
+
+
+def test_a_quotation_running_over_two_passages_is_an_appearance_of_both_and_they_stay_two():
+    """One outlet quotes two passages of a speech together, two others one passage each: the long
+    quotation shares twelve words with each, so it appears in both statements, while the two passages,
+    which share nothing, never become one statement (single-link chaining through the long quotation)."""
+    first = "the new quay will open before the winter storms reach the northern coast of the island"
+    second = "and every family on the ferry route will pay the same fare as the people of the capital"
+    result = run(
+        rows(
+            ("a1", "q1", "direct", f"{first}, {second}", []),
+            ("b2", "q1", "direct", first, []),
+            ("c3", "q1", "direct", second, []),
+        )
+    )
+    groups = sorted(
+        sorted(r["article"] for r in result.appearances if r["statement"] == s["id"]) for s in result.statements
+    )
+    assert groups == [["a1", "b2"], ["a1", "c3"]]
+    assert all(s["publishers"] == 2 for s in result.statements)

@@ -137,7 +137,7 @@ def test_articles_reach_every_stored_article(browser, server, db):
         context.close()
 
 
-PAGES = ["/quotes", "/speakers", "/publishers", "/articles", "/quotes?q=boats"]
+PAGES = ["/quotes", "/speakers", "/publishers", "/articles", "/quotes?q=boats", "/statements"]
 
 
 def test_no_sideways_scroll_at_390_px_and_screenshots(browser, server, db):
@@ -151,7 +151,9 @@ def test_no_sideways_scroll_at_390_px_and_screenshots(browser, server, db):
         try:
             page.goto(server + "/speakers")
             key = page.locator("#speaker-table tbody a").first.get_attribute("href")
-            for path in [*paths, key]:
+            page.goto(server + "/statements")
+            statement = page.locator('#statements tbody a[href^="/statements/"]').first.get_attribute("href")
+            for path in [*paths, key, statement]:
                 page.goto(server + path)
                 overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
                 if width == 390:
