@@ -673,6 +673,11 @@ def statement_row(sid: str, members: list[Item], rows: list[dict[str, Any]]) -> 
     }
 
 
+def _dated(row: Mapping[str, Any]) -> tuple[bool, Any]:
+    """A first date's sort key, undated last (as SQL's NULLS LAST)."""
+    return (row["first_published"] is None, row["first_published"] or "")
+
+
 def build(
     attributions: Iterable[Mapping[str, Any]],
     members: Iterable[Mapping[str, Any]],
@@ -687,6 +692,9 @@ def build(
         rows = appearance_rows(sid, component)
         statements.append(statement_row(sid, component, rows))
         appearances.extend(rows)
+    by_reach = sorted(statements, key=lambda r: (-r["publishers"], -r["appearances"], *_dated(r), r["id"]))
+    for n, row in enumerate(by_reach, 1):
+        row["reach"] = n  # the lists' order as one number (README, "Statements")
     statements.sort(key=lambda r: r["id"])
     appearances.sort(key=lambda r: (r["statement"], r["n"]))
     return Result(statements, appearances)

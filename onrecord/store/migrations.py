@@ -257,6 +257,22 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration(
+        6,
+        "statements by reach: statements.reach, an index of appearances by statement",
+        # The statement lists sort a million statements by reach and fetch a page's appearances: `reach` is
+        # that order as one integer (set by the statements pass; filled here for stores built before), and
+        # the index turns the page's appearances from a scan into lookups.
+        """
+        ALTER TABLE statements ADD COLUMN reach INTEGER;
+        UPDATE statements SET reach = r.reach FROM (
+            SELECT id, CAST(row_number() OVER (
+                ORDER BY publishers DESC, appearances DESC, first_published NULLS LAST, id) AS INTEGER) AS reach
+            FROM statements) r
+        WHERE statements.id = r.id;
+        CREATE INDEX appearances_statement ON appearances(statement);
+        """,
+    ),
 ]
 
 BOOTSTRAP = """

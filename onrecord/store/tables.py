@@ -140,6 +140,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("appearances", "INTEGER"),
         ("changed", "BOOLEAN"),
         ("promoted", "BOOLEAN"),
+        ("reach", "INTEGER"),
     ],
     "appearances": [
         ("statement", "VARCHAR"),
