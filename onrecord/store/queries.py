@@ -918,11 +918,11 @@ class StatementFilters:
     def where(self) -> tuple[str, list[Any]]:
         clauses, params = ["TRUE"], []
         if self.speaker:
-            clauses.append(
-                "(s.identity = ? OR s.identity IN (SELECT identity FROM identity_members WHERE key = ?)"
-                " OR contains(lower(i.name), lower(?)))"
+            clauses.append(  # the matching identities first (a small table), then a semi-join on them
+                "s.identity IN (SELECT id FROM identities WHERE id = ? OR contains(lower(name), lower(?))"
+                " UNION SELECT identity FROM identity_members WHERE key = ? UNION SELECT CAST(? AS VARCHAR))"
             )
-            params.extend([self.speaker] * 3)
+            params.extend([self.speaker] * 4)
         if self.min_publishers:
             clauses.append("s.publishers >= ?")
             params.append(self.min_publishers)
@@ -954,7 +954,6 @@ STATEMENT_HEAD = """
 # filtered and sorted on their own columns; only the page's rows meet `identities` and `articles`)
 STATEMENT_CHOSEN = """
     SELECT s.* FROM statements s
-    LEFT JOIN identities i ON i.id = s.identity
     WHERE {where}
 """
 STATEMENT_ORDER = "s.reach, s.id"  # reach: publishers, then appearances, then the first date (migration 6)
@@ -1013,15 +1012,30 @@ def _with_appearances(store: Store, heads: list[dict[str, Any]]) -> list[dict[st
 
 def statement_list(store: Store, f: StatementFilters) -> list[dict[str, Any]]:
     """Statements sorted by reach (outlets, then appearances), each with its appearances."""
+    return statement_page(store, f)[1]
+
+
+def statement_page(store: Store, f: StatementFilters) -> tuple[int, list[dict[str, Any]]]:
+    """(how many statements the filters let through, the page of them): with a word search or a speaker
+    filter the total is counted in the statement that chooses the page, so the text is scanned once.  The
+    page's ids are chosen on the narrow columns, then its rows fetched (a sort that carries every
+    statement's text through a deep offset costs twice as much)."""
     where, params = f.where()
     limit = f" LIMIT {int(f.limit)}" if f.limit else ""
     offset = f" OFFSET {int(f.offset)}" if f.offset else ""
-    # the page's ids are chosen on the narrow columns, then its rows fetched (a sort that carries every
-    # statement's text through a deep offset costs twice as much)
-    ids = STATEMENT_CHOSEN.format(where=where).replace("SELECT s.*", "SELECT s.id", 1)
-    chosen = f"SELECT * FROM statements s WHERE s.id IN ({ids} ORDER BY {STATEMENT_ORDER}{limit}{offset})"
-    sql = f"{STATEMENT_HEAD.format(chosen=chosen)} ORDER BY {STATEMENT_ORDER}"
-    return _with_appearances(store, records(store, sql, params))
+    # a window count stops DuckDB's top-N, so only the filters that scan text count in the page's statement
+    total = "count(*) OVER ()" if f.search or f.speaker else "NULL"
+    ids = STATEMENT_CHOSEN.format(where=where).replace("SELECT s.*", f"SELECT s.id, {total} AS total", 1)
+    chosen = (
+        f"SELECT s.*, t.total FROM statements s JOIN ({ids} ORDER BY {STATEMENT_ORDER}{limit}{offset}) t USING (id)"
+    )
+    head = STATEMENT_HEAD.format(chosen=chosen).replace("SELECT s.id,", "SELECT s.total AS _total, s.id,", 1)
+    heads = records(store, f"{head} ORDER BY {STATEMENT_ORDER}", params)
+    counted = heads[0]["_total"] if heads else None
+    total = statement_count(store, f) if counted is None else counted  # a page past the end counts apart
+    for h in heads:
+        del h["_total"]
+    return int(total), _with_appearances(store, heads)
 
 
 def statement_count(store: Store, f: StatementFilters) -> int:

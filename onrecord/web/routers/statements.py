@@ -68,7 +68,8 @@ def listing(corpus: Any, f: queries.StatementFilters, limit: int, offset: int) -
     f.limit, f.offset = limit, queries.check_count("offset", offset)
 
     def question(store: Any) -> dict[str, Any]:
-        return {"total": queries.statement_count(store, f), "statements": queries.statement_list(store, f)}
+        total, found = queries.statement_page(store, f)
+        return {"total": total, "statements": found}
 
     return {**ask(corpus, question), "limit": limit, "offset": offset}
 
