@@ -126,18 +126,11 @@ def _refresh_derived(db: Path) -> None:
         except ImportError:
             return
         refresh(store)
-        if "reach" in _columns(store.con, "statements"):  # copies carry their seed's rank: rank them anew
-            store.con.execute(RERANK)
-
-
-# the statement lists' order as one number, as the statements pass and migration 6 set it
-RERANK = """
-    UPDATE statements SET reach = r.reach FROM (
-        SELECT id, CAST(row_number() OVER (
-            ORDER BY publishers DESC, appearances DESC, first_published NULLS LAST, id) AS INTEGER) AS reach
-        FROM statements) r
-    WHERE statements.id = r.id
-"""
+        try:  # copies carry their seed's statement ranks: rank them anew, where this onrecord has them
+            from onrecord.store.statement import rerank
+        except ImportError:
+            return
+        rerank(store)
 
 
 def routes(db: Path) -> list[str]:

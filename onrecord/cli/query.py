@@ -135,9 +135,17 @@ def speakers(
     """Top speakers (corpus identities) by number of attributions, across articles."""
     from onrecord.store.queries import Filters, render, speakers
 
-    f = Filters(kind=kind, publisher=publisher, since=since, until=until, name=name)
-    f.limit, f.offset, f.sort, f.order = limit, offset, sort, order
-    Filters.__post_init__(f)
+    f = Filters(
+        kind=kind,
+        publisher=publisher,
+        since=since,
+        until=until,
+        name=name,
+        limit=limit,
+        offset=offset,
+        sort=sort,
+        order=order,
+    )
     with reading(db, aliases) as store:
         click.echo(render(speakers(store, f), fmt))
 
@@ -228,9 +236,9 @@ def articles(
     """Stored articles with their counts of attributions and speakers, newest first."""
     from onrecord.store.queries import Filters, articles, render
 
-    f = Filters(publisher=publisher, since=since, until=until, search=search)
-    f.limit, f.offset, f.sort, f.order = limit, offset, sort, order
-    Filters.__post_init__(f)
+    f = Filters(
+        publisher=publisher, since=since, until=until, search=search, limit=limit, offset=offset, sort=sort, order=order
+    )
     with reading(db, aliases) as store:
         click.echo(render(articles(store, f), fmt))
 
@@ -259,9 +267,7 @@ def publishers(
     """Publishers with their articles, attributions and shares of named, anonymous and relayed sources."""
     from onrecord.store.queries import Filters, publishers, render
 
-    f = Filters(since=since, until=until, name=name)
-    f.limit, f.offset, f.sort, f.order = limit, offset, sort, order
-    Filters.__post_init__(f)
+    f = Filters(since=since, until=until, name=name, limit=limit, offset=offset, sort=sort, order=order)
     with reading(db, aliases) as store:
         click.echo(render(publishers(store, f), fmt))
 

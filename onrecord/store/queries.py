@@ -943,7 +943,7 @@ class StatementFilters:
 
 
 STATEMENT_HEAD = """
-    SELECT s.id, coalesce(i.name, s.identity) AS speaker, s.identity AS key, s.text, s.first_published,
+    SELECT {extra}s.id, coalesce(i.name, s.identity) AS speaker, s.identity AS key, s.text, s.first_published,
            s.first_publisher, fa.name AS first_article, s.first_by, s.publishers, s.articles,
            s.appearances AS n_appearances, s.changed, s.promoted
     FROM ({chosen}) s
@@ -953,13 +953,13 @@ STATEMENT_HEAD = """
 # the statements a filter lets through, before the page's names are joined (a million statements are
 # filtered and sorted on their own columns; only the page's rows meet `identities` and `articles`)
 STATEMENT_CHOSEN = """
-    SELECT s.* FROM statements s
+    SELECT {columns} FROM statements s
     WHERE {where}
 """
 STATEMENT_ORDER = "s.reach, s.id"  # reach: publishers, then appearances, then the first date (migration 6)
 STATEMENT_APPEARANCES = """
-    SELECT p.statement, p.n, p.article, p.article AS hash, p.attribution, p.publisher, p.published_date AS published,
-           p.type, p.article AS _article, p.cue, p.via, p.text, p.changed, p.diff
+    SELECT p.statement, p.n, p.article AS hash, p.attribution, p.publisher, p.published_date AS published,
+           p.type, p.cue, p.via, p.text, p.changed, p.diff
     FROM appearances p
     WHERE p.statement IN ({marks})
     ORDER BY p.statement, p.n
@@ -985,28 +985,32 @@ def _with_appearances(store: Store, heads: list[dict[str, Any]]) -> list[dict[st
     if not found:
         return []
     rows = records(store, STATEMENT_APPEARANCES.format(marks=", ".join("?" * len(found))), list(found))
-    articles = sorted({r["_article"] for r in rows})
+    articles = sorted({r["hash"] for r in rows})
     credits, names = {}, {}
     if articles:
         marks = ", ".join("?" * len(articles))
         credits = {(c["article"], c["id"]): c for c in records(store, APPEARANCE_CREDITS.format(marks=marks), articles)}
         names = {a["hash"]: a["name"] for a in records(store, APPEARANCE_ARTICLES.format(marks=marks), articles)}
-    for row in rows:
-        row["article"] = names.get(row["hash"])
-        credit = credits.get((row.pop("_article"), row["attribution"]), {})
-        said = {"speaker": credit.get("source_name"), "speaker_key": credit.get("source_key")}
-        row = (
-            {k: v for k, v in row.items() if k not in ("cue", "via", "text", "changed", "diff")}
-            | said
-            | {
-                "cue": row["cue"],
-                "via": list(row["via"] or []),
-                "text": row["text"],
-                "changed": row["changed"],
-                "diff": json.loads(row["diff"]) if row["diff"] else [],
+    for r in rows:
+        credit = credits.get((r["hash"], r["attribution"]), {})
+        found[r["statement"]].append(
+            {
+                "n": r["n"],
+                "article": names.get(r["hash"]),
+                "hash": r["hash"],
+                "attribution": r["attribution"],
+                "publisher": r["publisher"],
+                "published": r["published"],
+                "type": r["type"],
+                "speaker": credit.get("source_name"),
+                "speaker_key": credit.get("source_key"),
+                "cue": r["cue"],
+                "via": list(r["via"] or []),
+                "text": r["text"],
+                "changed": r["changed"],
+                "diff": json.loads(r["diff"]) if r["diff"] else [],
             }
         )
-        found[row.pop("statement")].append(row)
     return [{**h, "appearances": found[h["id"]]} for h in heads]
 
 
@@ -1025,11 +1029,11 @@ def statement_page(store: Store, f: StatementFilters) -> tuple[int, list[dict[st
     offset = f" OFFSET {int(f.offset)}" if f.offset else ""
     # a window count stops DuckDB's top-N, so only the filters that scan text count in the page's statement
     total = "count(*) OVER ()" if f.search or f.speaker else "NULL"
-    ids = STATEMENT_CHOSEN.format(where=where).replace("SELECT s.*", f"SELECT s.id, {total} AS total", 1)
+    ids = STATEMENT_CHOSEN.format(columns=f"s.id, {total} AS total", where=where)
     chosen = (
         f"SELECT s.*, t.total FROM statements s JOIN ({ids} ORDER BY {STATEMENT_ORDER}{limit}{offset}) t USING (id)"
     )
-    head = STATEMENT_HEAD.format(chosen=chosen).replace("SELECT s.id,", "SELECT s.total AS _total, s.id,", 1)
+    head = STATEMENT_HEAD.format(extra="s.total AS _total, ", chosen=chosen)
     heads = records(store, f"{head} ORDER BY {STATEMENT_ORDER}", params)
     counted = heads[0]["_total"] if heads else None
     total = statement_count(store, f) if counted is None else counted  # a page past the end counts apart
@@ -1041,12 +1045,14 @@ def statement_page(store: Store, f: StatementFilters) -> tuple[int, list[dict[st
 def statement_count(store: Store, f: StatementFilters) -> int:
     """How many statements the filters let through (all pages)."""
     where, params = f.where()
-    return int(store.value(f"SELECT count(*) FROM ({STATEMENT_CHOSEN.format(where=where)})", params))
+    return int(store.value(f"SELECT count(*) FROM ({STATEMENT_CHOSEN.format(columns='s.id', where=where)})", params))
 
 
 def statement_detail(store: Store, statement_id: str) -> dict[str, Any] | None:
     """One statement with its appearances in date order, or None."""
-    heads = records(store, STATEMENT_HEAD.format(chosen="SELECT * FROM statements WHERE id = ?"), [statement_id])
+    heads = records(
+        store, STATEMENT_HEAD.format(extra="", chosen="SELECT * FROM statements WHERE id = ?"), [statement_id]
+    )
     return _with_appearances(store, heads)[0] if heads else None
 
 
