@@ -67,6 +67,7 @@ def _drop_phrase_sources(doc: Doc, found: list[Found]) -> None:
             span.root.pos_ in ("VERB", "AUX", "ADP", "SCONJ")
             or not any(c.isalpha() for c in span.text)
             or "|" in span.text
+            or span[-1].pos_ in ("ADP", "CCONJ", "DET")  # a fragment cut before its noun ("a lot of")
         ):
             item.source, item.name = None, ""  # also table rules ("|  |  |") taken for a name
     for item in found:  # a quotation that continues a speaker dropped here continues no one

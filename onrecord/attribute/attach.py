@@ -38,6 +38,8 @@ def attach_quotes(doc: Doc, found: list[Found], quotes: list[Quote]) -> list[Fou
             continue
         if len(text[quote.inner_start : quote.inner_end].split()) < MIN_QUOTE_WORDS:
             continue
+        if _data_value(text, quote) or _named_in_prose(doc, quote):
+            continue
         introduced = (
             _dash_signature(text, quote)
             or _colon_intro(doc, text, quote, sentences)
@@ -204,6 +206,38 @@ def _line_intro(doc: Doc, text: str, quote: Quote, sentences: Sentences) -> Foun
 def _saying(lemma: str) -> bool:
     """A verb of saying in the cue table (a clause cue whose act is speech: say, reply, ask, add)."""
     return "clause" in cue_frames().get(lemma, ()) and act_of(lemma, "clause", None) == "speech"
+
+
+MAX_NAMED_WORDS = 12  # a quoted phrase the writer names in passing is short: a title, a wording, a label
+_NAMING_POS = frozenset(["VERB", "AUX"])
+_CLAUSE_MARKERS = frozenset(["that", "because", "if", "whether", "as", "since", "while", "though", "although"])
+
+
+def _named_in_prose(doc: Doc, quote: Quote) -> bool:
+    """A short quotation that no cue claims and that the writer's own clause names as a thing: right
+    after a preposition or a verb that is no cue ("her performance of “…”", "a booklet
+    titled “…”", "pay much for “…”", "it is “…”").  A title or a wording is named, nobody says it."""
+    text = doc_text(doc)
+    if len(text[quote.inner_start : quote.inner_end].split()) > MAX_NAMED_WORDS:
+        return False
+    head = text[max(0, quote.start - 40) : quote.start]
+    end = quote.start - (len(head) - len(head.rstrip(" \t")))
+    if end == 0 or not text[end - 1].isalpha():
+        return False  # the quotation opens its line, or follows a colon, a comma or a dash
+    before = doc.char_span(end - 1, end, alignment_mode="expand")
+    if before is None or not len(before):
+        return False
+    word = before[0]
+    if word.tag_ == "IN":  # a preposition, even one tagged as a conjunction ("pay much for “…”")
+        return word.lower_ not in _CLAUSE_MARKERS
+    return word.pos_ in _NAMING_POS and word.lemma_.lower() not in cue_frames()
+
+
+def _data_value(text: str, quote: Quote) -> bool:
+    """A key or a value of a data listing ("Value": "…"): a quoted key before a colon, or a value after one."""
+    after = text[quote.end : quote.end + 2].lstrip(" \t")
+    before = text[max(0, quote.start - 4) : quote.start].rstrip(" \t")
+    return after.startswith(":") or (before.endswith(":") and before[:-1].rstrip(" \t")[-1:] in ('"', "”"))
 
 
 def _title_of_a_work(inner: str) -> bool:

@@ -223,20 +223,52 @@ def not_a_report(doc: Doc, token: Token, frame: str, content: Range | None) -> s
             return "hedge"
     elif lemma in _words("agentless") and _agentless_passive(token) and not _named_subject(token):
         return "agentless"
+    elif lemma in _words("labelling") and _agentless_passive(token) and frame == "prep:as":
+        return "agentless"  # "(the U.S.) is best characterized as …": named or not, the subject is labelled
     subject = frames.subject(token)
+    form = _form_reason(token, lemma, subject)
+    if form is not None:
+        return form
     if subject is not None and subject.lower_ in _words("generic"):
         return "generic"
     if _impersonal(token, subject):
         return "impersonal"  # "it is worth noting that …", "it would be safe to say …": the writer
     if _inverted_had(token):
         return "counterfactual"  # "had they known …"
-    if subject is None and _opens_line(token):
+    if (subject is None or subject.pos_ in ("VERB", "AUX")) and _opens_line(token):
         return "heading"  # "Learning how to …", "Explaining why …": a heading or list item, no one speaks
     if _inside_indirect_question(token):
         return "wh_inside"  # "(speaks about) how well she believes …": the verb is part of a question's topic
     if content is not None:
         return _content_reason(doc, token, lemma, frame, subject, doc[content[0] : content[1]])
     return None
+
+
+def _form_reason(token: Token, lemma: str, subject: Token | None) -> str | None:
+    """What the verb's form and place say against a report, whatever its content: a noun the tagger
+    took for a verb, a participle whose noun is what was acted on, a verb made to happen by another."""
+    if mistagged(token, subject):
+        return "mistagged"  # "Photos that the star posted …", "2X points on all travel"
+    participle = token.dep_ == "acl" and token.tag_ == "VBN" and _verb_class(lemma) == "other"
+    if participle and not any(c.dep_ == "agent" for c in token.children):
+        return "patient"  # "bread filled with flavours": the bread is filled, it reports nothing
+    head = token.head
+    caused = token.dep_ in ("ccomp", "xcomp") and token.tag_ == "VB" and head.lemma_.lower() in _words("causative")
+    if caused and subject is not None and subject.i == head.i + 1 and subject.i < token.i:
+        return "causative"  # "(it will) make them want to …": an effect, not a wish reported
+    return None
+
+
+def mistagged(token: Token, subject: Token | None) -> bool:
+    """A third-person verb form that cannot be one: with no subject at all as the first word of its
+    sentence ("Photos that …"), or after a bare number greater than one ("2X points on …")."""
+    if token.tag_ != "VBZ":
+        return False
+    if subject is None:
+        first = next((t for t in token.sent if t.is_alpha), None)
+        return first is not None and first.i == token.i and token.dep_ != "ROOT"
+    number = subject.pos_ == "NUM" or subject.ent_type_ == "CARDINAL"
+    return number and subject.dep_ == "nsubj" and subject.lower_ not in ("one", "1") and not list(subject.children)
 
 
 def _content_reason(doc: Doc, token: Token, lemma: str, frame: str, subject: Token | None, span) -> str | None:
@@ -264,18 +296,12 @@ def _content_reason(doc: Doc, token: Token, lemma: str, frame: str, subject: Tok
     we = subject is not None and subject.lower_ == "we" and _verb_class(lemma) == "thought"
     if we and _quotes(doc).at(token.idx) is None:
         return "writer_we"  # "we know regulators …" outside quotations: the writer's own voice
-    if not (frame in ("object", "to", "xcomp") or frame.startswith("prep:")) or not _noun_phrase(span, True):
+    narrated = _narration_reason(token, lemma, frame, subject, span, strict)
+    if narrated is not None or not (frame in ("object", "to", "xcomp") or frame.startswith("prep:")):
+        return narrated
+    if not _noun_phrase(span, True):
         return None
     bare = _noun_phrase(span, strict)  # no clause at all (in a how-to: not even a relative clause)
-    # A thing as subject and a bare noun phrase as content narrates ("kefir offers similar
-    # benefits", "the algorithms compare my face"), unless the thing carries words (an ad, a tweet);
-    # a verb of action with a noun phrase narrates whoever the subject is ("the board approved a
-    # move", "senators voted against the amendment", "I see dozens of cameras").
-    thing = subject_class(subject) == "thing" and subject.lemma_.lower() not in media_subjects()
-    if thing and bare and (strict or _verb_class(lemma) == "other"):
-        return "narrated"
-    if lemma in _words("action") and (frame == "object" or frame.startswith("prep:")) and not _as_phrase(token, span):
-        return "action"
     if not bare:
         if lemma in _words("topic_verb") and (frame == "object" or frame[5:] in _words("topic_prep")):
             return "topic_loose"
@@ -286,6 +312,39 @@ def _content_reason(doc: Doc, token: Token, lemma: str, frame: str, subject: Tok
     if strict and (preposition in _words("topic_prep") or frame == "object"):
         return "topic_any"
     return None
+
+
+def _narration_reason(token: Token, lemma: str, frame: str, subject: Token | None, span, strict: bool) -> str | None:
+    """A thing doing something, or anyone doing an act, narrates.  A thing (not one that carries words:
+    an ad, a tweet) with a noun phrase and a verb no table knows as a report ("the algorithms compare
+    my face to that of everyone who …"), offering a noun phrase ("the solutions offer no serious
+    ideas") or with a gerund ("self-government requires uniting …"), and a verb of action with a
+    noun phrase or a what-clause ("the board approved a move", "many adopted what we might call …")
+    say nothing anyone reported."""
+    if frame == "clause":
+        if strict and subject_class(subject) in ("none", "thing") and _to_the_reader(span):
+            return "advice"  # (signs) "that suggest you should take …" in a how-to: advice, not a finding
+        free_relative = next((t.lower_ for t in span if t.is_alpha), "") == "what"
+        return "action" if lemma in _words("action") and free_relative else None
+    phrase = _noun_phrase(span, True)
+    bare = phrase and _noun_phrase(span, strict)
+    kind = subject_class(subject)
+    thing = kind == "thing" and subject.lemma_.lower() not in media_subjects()
+    if thing and ((bare and strict) or (phrase and _verb_class(lemma) == "other")):
+        return "narrated"
+    if thing and phrase and frame == "object" and lemma in _words("offering"):
+        return "narrated"  # "the solutions offer no serious ideas": what a thing gives
+    gerund = frame == "xcomp" and span.root.tag_ == "VBG" and _verb_class(lemma) == "other"
+    if gerund and (thing or kind == "organization"):
+        return "narrated"  # "self-government requires uniting …": what a thing needs, not a report
+    if phrase and lemma in _words("action") and (frame == "object" or frame.startswith("prep:")):
+        return None if _as_phrase(token, span) else "action"
+    return None
+
+
+def _to_the_reader(span) -> bool:
+    """The content clause's subject is the reader ("you should take …")."""
+    return any(c.dep_ == "nsubj" and c.lower_ in _words("generic") for c in span.root.children)
 
 
 def _as_phrase(token: Token, span) -> bool:
@@ -318,11 +377,21 @@ def _which_question(span) -> bool:
     return bool(words) and words[0].lower_ in ("which", "whether")
 
 
+_TEMPORAL = frozenset(["when", "whenever", "where", "wherever", "while"])
+
+
 def _inside_indirect_question(token: Token) -> bool:
     """The verb belongs to a wh-clause itself ("how well she believes …"): its clause is a topic."""
     if token.dep_ not in ("ccomp", "pcomp", "advcl", "xcomp"):
         return False
+    # "when Vogue asked Dion, “…”": a time clause whose own subject reports, not a question's topic
+    # ("when asked about …" has no subject, "when it rains" no verb of reporting, "when she speaks
+    # about how …" tells what she does at any time)
+    timed = token.dep_ == "advcl" and token.tag_ == "VBD" and _verb_class(token.lemma_.lower()) != "other"
+    timed = timed and any(c.dep_ == "nsubj" for c in token.children)
     for child in token.children:
+        if timed and child.lower_ in _TEMPORAL:
+            continue
         wh = child if child.tag_ in ("WRB", "WP", "WDT") else None
         wh = wh or next((g for g in child.children if g.tag_ in ("WRB", "WP", "WDT")), None)
         if wh is not None and child.i < token.i and child.dep_ in ("advmod", "dobj", "nsubj", "attr"):

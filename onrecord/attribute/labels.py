@@ -7,7 +7,9 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
+from onrecord.attribute.filters import mistagged
 from onrecord.attribute.found import Found
+from onrecord.attribute.frames import subject
 from onrecord.attribute.lexicon import _lines
 from onrecord.attribute.nearby import doc_text
 
@@ -56,7 +58,8 @@ def find_labels(doc: Doc) -> list[Found]:
 def _states_something(doc: Doc, start: int, end: int) -> bool:
     """What follows a speaker's label is a statement: it has a verb (a value, a date or a name has none)."""
     span = doc.char_span(start, end, alignment_mode="expand")
-    return span is not None and any(t.pos_ in ("VERB", "AUX") for t in span)
+    # a noun the tagger took for a verb ("CARD HIGHLIGHTS: 2X points on …") makes no statement
+    return span is not None and any(t.pos_ in ("VERB", "AUX") and not mistagged(t, subject(t)) for t in span)
 
 
 def _is_speaker(doc: Doc, start: int, end: int, label: str) -> bool:
