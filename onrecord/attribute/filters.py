@@ -198,6 +198,13 @@ def _impersonal(token: Token, subject: Token | None) -> bool:
     return False
 
 
+def _passive_condition(token: Token) -> bool:
+    """An agentless passive in an if-clause: what might be done to its subject, not anyone's report
+    ("if I am charged with a crime"; "if they are convinced that …" still holds a belief)."""
+    marked = any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children)
+    return marked and _agentless_passive(token) and any(c.dep_ == "nsubjpass" for c in token.children)
+
+
 def _inverted_had(token: Token) -> bool:
     """ "had they known": an auxiliary before its subject, outside a question, is a condition."""
     aux = next((c for c in token.children if c.dep_ == "aux" and c.lower_ in ("had", "were", "should")), None)
@@ -235,6 +242,8 @@ def not_a_report(doc: Doc, token: Token, frame: str, content: Range | None) -> s
         return "impersonal"  # "it is worth noting that …", "it would be safe to say …": the writer
     if _inverted_had(token):
         return "counterfactual"  # "had they known …"
+    if frame != "clause" and _passive_condition(token):
+        return "counterfactual"  # "if I am charged with a crime": a condition, and no one reports
     if (subject is None or subject.pos_ in ("VERB", "AUX")) and _opens_line(token):
         return "heading"  # "Learning how to …", "Explaining why …": a heading or list item, no one speaks
     if _inside_indirect_question(token):
