@@ -71,3 +71,22 @@ def test_keys_and_values_of_a_data_listing_are_no_quotations(analyze):
         '   "Comment": "opens late on market days and closes early in winter"\n}\n'
     )
     assert analyze(text).attributions == [], rows(analyze(text))
+
+
+def test_a_thing_that_suggests_what_the_reader_should_do_is_advice_in_a_how_to(analyze):
+    guide = (ARTICLES / "pantry-guide.txt").read_text(encoding="utf-8")
+    article = analyze(guide + "Dusty lids suggest you should clean the shelves more often.\n")
+    assert article.attributions == [], rows(article)
+
+
+def test_a_source_cut_before_its_noun_is_no_speaker(nlp):
+    from onrecord.attribute import _drop_phrase_sources
+    from onrecord.attribute.found import Found
+
+    text = "A lot of readers wrote in. Ostrel said the hall would open."
+    doc = nlp(text)
+    fragment = Found(content=[(39, 58)], cue=(34, 38), cue_lemma="say", source=(0, 8), name="lot of", confidence=0.9)
+    named = Found(content=[(39, 58)], cue=(34, 38), cue_lemma="say", source=(27, 33), name="Ostrel", confidence=0.9)
+    _drop_phrase_sources(doc, [fragment, named])
+    assert (fragment.source, fragment.name) == (None, "")
+    assert (named.source, named.name) == ((27, 33), "Ostrel")
