@@ -338,7 +338,7 @@ def _narration_reason(token: Token, lemma: str, frame: str, subject: Token | Non
     phrase = _noun_phrase(span, True)
     bare = phrase and _noun_phrase(span, strict)
     kind = subject_class(subject)
-    thing = kind == "thing" and subject.lemma_.lower() not in media_subjects()
+    thing = (kind == "thing" or _common_noun(subject)) and subject.lemma_.lower() not in media_subjects()
     if thing and ((bare and strict) or (phrase and _verb_class(lemma) == "other")):
         return "narrated"
     if thing and phrase and frame == "object" and lemma in _words("offering"):
@@ -349,6 +349,15 @@ def _narration_reason(token: Token, lemma: str, frame: str, subject: Token | Non
     if phrase and lemma in _words("action") and (frame == "object" or frame.startswith("prep:")):
         return None if _as_phrase(token, span) else "action"
     return None
+
+
+def _common_noun(subject: Token | None) -> bool:
+    """A lower-case common noun the small NER model took for a person ("coconut kefir offers …"):
+    no title, no role noun, no name, so a thing whatever its entity label."""
+    if subject is None or subject.pos_ != "NOUN" or not subject.text.islower() or subject.ent_type_ != "PERSON":
+        return False
+    lemma = subject.lemma_.lower()
+    return lemma not in person_nouns() and lemma not in titles()
 
 
 def _to_the_reader(span) -> bool:

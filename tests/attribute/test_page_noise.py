@@ -90,3 +90,12 @@ def test_a_source_cut_before_its_noun_is_no_speaker(nlp):
     _drop_phrase_sources(doc, [fragment, named])
     assert (fragment.source, fragment.name) == (None, "")
     assert (named.source, named.name) == ((27, 33), "Ostrel")
+
+
+def test_a_common_noun_the_ner_calls_a_person_is_still_a_thing(analyze):
+    text = (
+        "Stall guide\n\nThe dairy stall sells cheese and milk. For visitors who avoid milk, oat kefir offers "
+        "similar goodness without any dairy. Ostrel said the stall would open in May.\n"
+    )
+    article = analyze(text)
+    assert [a.cue.text for a in article.attributions if a.cue] == ["said"], rows(article)
