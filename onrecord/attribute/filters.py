@@ -305,12 +305,14 @@ def _content_reason(doc: Doc, token: Token, lemma: str, frame: str, subject: Tok
     we = subject is not None and subject.lower_ == "we" and _verb_class(lemma) == "thought"
     if we and _quotes(doc).at(token.idx) is None:
         return "writer_we"  # "we know regulators …" outside quotations: the writer's own voice
-    narrated = _narration_reason(token, lemma, frame, subject, span, strict)
+    phrase = frame != "clause" and _noun_phrase(span, True)
+    # bare: no verb in it (in a how-to a noun phrase with a relative clause counts as bare too)
+    bare = phrase and (strict or not any(t.pos_ in ("VERB", "AUX") for t in span))
+    narrated = _narration_reason(token, lemma, frame, subject, span, (strict, phrase, bare))
     if narrated is not None or not (frame in ("object", "to", "xcomp") or frame.startswith("prep:")):
         return narrated
-    if not _noun_phrase(span, True):
+    if not phrase:
         return None
-    bare = _noun_phrase(span, strict)  # no clause at all (in a how-to: not even a relative clause)
     if not bare:
         if lemma in _words("topic_verb") and (frame == "object" or frame[5:] in _words("topic_prep")):
             return "topic_loose"
@@ -323,20 +325,21 @@ def _content_reason(doc: Doc, token: Token, lemma: str, frame: str, subject: Tok
     return None
 
 
-def _narration_reason(token: Token, lemma: str, frame: str, subject: Token | None, span, strict: bool) -> str | None:
+def _narration_reason(
+    token: Token, lemma: str, frame: str, subject: Token | None, span, shape: tuple[bool, bool, bool]
+) -> str | None:
     """A thing doing something, or anyone doing an act, narrates.  A thing (not one that carries words:
     an ad, a tweet) with a noun phrase and a verb no table knows as a report ("the algorithms compare
     my face to that of everyone who …"), offering a noun phrase ("the solutions offer no serious
     ideas") or with a gerund ("self-government requires uniting …"), and a verb of action with a
     noun phrase or a what-clause ("the board approved a move", "many adopted what we might call …")
-    say nothing anyone reported."""
+    say nothing anyone reported.  `shape`: (a how-to, the content is a noun phrase, a bare one)."""
+    strict, phrase, bare = shape
     if frame == "clause":
         if strict and subject_class(subject) in ("none", "thing") and _to_the_reader(span):
             return "advice"  # (signs) "that suggest you should take …" in a how-to: advice, not a finding
         free_relative = next((t.lower_ for t in span if t.is_alpha), "") == "what"
         return "action" if lemma in _words("action") and free_relative else None
-    phrase = _noun_phrase(span, True)
-    bare = phrase and _noun_phrase(span, strict)
     kind = subject_class(subject)
     thing = (kind == "thing" or _common_noun(subject)) and subject.lemma_.lower() not in media_subjects()
     if thing and ((bare and strict) or (phrase and _verb_class(lemma) == "other")):
