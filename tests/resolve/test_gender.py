@@ -7,7 +7,8 @@ import pytest
 
 from onrecord.resolve.gender import FEMALE, MALE, decide, given_name_genders, name_gender
 
-NAMESAKES = """Ingrid Tolvik and her husband Lars Tolvik run the Halden ferry line. On Monday the couple spoke at the harbour.
+NAMESAKES = """Ingrid Tolvik and her husband Lars Tolvik run the Halden ferry line. \
+On Monday the couple spoke at the harbour.
 
 "We will keep the winter timetable," Mrs. Tolvik said.
 
@@ -16,9 +17,12 @@ NAMESAKES = """Ingrid Tolvik and her husband Lars Tolvik run the Halden ferry li
 Tolvik said she would ask the council for money.
 """
 
-QUOTED_ANSWER = """With a year left in Mayor Brandt's term, the council must pick his successor. Brandt plans to name a candidate, but the council is split.
+QUOTED_ANSWER = """With a year left in Mayor Brandt's term, the council must pick his successor. \
+Brandt plans to name a candidate, but the council is split.
 
-Council leader Ingrid Tolvik caused a stir when a voter asked if she might appoint Brandt to the board. "What a fine idea. Nobody has ever asked me that. Wow. He may have other things to do, but I like it," she replied.
+Council leader Ingrid Tolvik caused a stir when a voter asked if she might appoint Brandt to the board. \
+"What a fine idea. Nobody has ever asked me that. Wow. He may have other things to do, but I like it," \
+she replied.
 """
 
 TITLED_ALONE = """Lars Tolvik runs the Halden ferry line.
