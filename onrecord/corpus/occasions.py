@@ -1,11 +1,12 @@
 """The occasion of a report, as far as its outlet says: written or spoken, and on which day.
 
 Why: the same words said on two occasions are two statements — a written statement later read out at a
-rally, a line repeated in a speech a week after an interview.  A report tells its occasion by its cue
+rally, a line repeated in a speech a week after an interview. A report tells its occasion by its cue
 ("wrote", "tweeted"), by phrases in the cue's own sentence outside the quoted words ("in a statement",
 "at a rally", "in an interview"; rule data `data/occasions.txt`), and by a reporting time the resolver
-dated to a day ("said on Monday").  Two reports whose occasions are both known and differ are not one
-utterance; an occasion an outlet leaves unsaid agrees with any (most reports say nothing of it).
+dated to a day ("said on Monday"), which no report published before that day can be about. Two reports
+whose occasions are both known and differ are not one utterance; an occasion an outlet leaves unsaid
+agrees with any (most reports say nothing of it).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘'A-Z])|\n")
 class Occasion:
     medium: str | None = None  # written | spoken | None (unsaid, or both said)
     day: date | None = None  # the reporting time, where the resolver dated it to a day
+    published: date | None = None  # the report's publication date: it cannot report a later utterance
 
 
 @lru_cache(maxsize=1)
@@ -63,8 +65,8 @@ def cue_sentence(row: Mapping[str, Any]) -> str:
     return f"{left} {text[cue_start - start : cue_end - start]} {right}".lower()
 
 
-def occasion_of(row: Mapping[str, Any]) -> Occasion:
-    """What the report says of its occasion (see the module's docstring)."""
+def occasion_of(row: Mapping[str, Any], published: date | None = None) -> Occasion:
+    """What the report says of its occasion (see the module's docstring); `published`, its article's date."""
     sentence = cue_sentence(row)
     media = {m for m, pattern in phrases().items() if pattern.search(sentence)}
     if (row.get("cue_lemma") or "") in WRITTEN_CUES:
@@ -76,12 +78,19 @@ def occasion_of(row: Mapping[str, Any]) -> Occasion:
             day = date.fromisoformat(str(row["time_value"])[:10])
         except ValueError:
             day = None
-    return Occasion(medium, day)
+    return Occasion(medium, day, published)
 
 
 def same_occasion(a: Occasion, b: Occasion) -> bool:
     """Whether two reports may be of one occasion: neither the medium nor the day both known and
-    different."""
+    different, and neither published before the day the other says the words were said (an article of
+    Thursday does not report what another outlet says was said on the Monday after: the speaker said it
+    again)."""
     if a.medium and b.medium and a.medium != b.medium:
         return False
-    return not (a.day and b.day and abs((a.day - b.day).days) > SAME_DAY)
+    if a.day and b.day and abs((a.day - b.day).days) > SAME_DAY:
+        return False
+    for report, other in ((a, b), (b, a)):
+        if report.published and other.day and (other.day - report.published).days > SAME_DAY:
+            return False
+    return True

@@ -217,7 +217,7 @@ def items(
         span = (start, end) if start is not None and end is not None else None
         credit = 0 if weak else credit_of(who, row.get("source_mention"))
         item = Item(row["article"], row["id"], who, kind, tokens, published, order, info, weak, span, credit)
-        item.occasion = occasion_of(row)
+        item.occasion = occasion_of(row, published)
         found.append(item)
     read_surnames(found)
     return sorted(found, key=lambda i: (i.identity, i.ref))

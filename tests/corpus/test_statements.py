@@ -378,3 +378,11 @@ def test_the_same_words_said_on_two_days_are_two_statements():
     assert outlets_of(run(next_day)) == [["a1", "b2"]]
     undated = [occasion_row("a1", "said on Monday", "2031-02-24"), occasion_row("b2", "said")]
     assert outlets_of(run(undated)) == [["a1", "b2"]]
+
+
+def test_a_report_published_before_the_day_another_outlet_dates_the_words_is_another_occasion():
+    """c3 (published 1 March) cannot report words that d4 says were said on 4 March: the speaker said
+    them again; b2 (3 March) can be about words said on 3 or 4 March."""
+    later = occasion_row("d4", "said on Tuesday", "2031-03-04")
+    assert outlets_of(run([occasion_row("c3", "said"), later])) == [["c3"], ["d4"]]
+    assert outlets_of(run([occasion_row("b2", "said"), later])) == [["b2", "d4"]]
