@@ -54,9 +54,12 @@ def name_gender(name: str) -> str | None:
 
 
 def pronoun_after(doc: Doc, token: int, in_quote: Callable[[int], bool]) -> str | None:
-    """The gender of the first he/she/his/her after `token` in its sentence, outside quotations."""
+    """The gender of the first he/she/his/her after `token` in its sentence, outside quotations, unless
+    another person is named before it ("Vell said a report by Mayor Brandt blamed him": him is Brandt)."""
     sent = doc[token].sent
     for word in doc[token + 1 : sent.end]:
+        if word.ent_type_ == "PERSON" and not in_quote(word.idx):
+            return None
         gender = PRONOUNS.get(word.lower_)
         if gender is not None and not in_quote(word.idx):
             return gender

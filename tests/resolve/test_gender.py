@@ -87,3 +87,20 @@ def test_given_names_tell_gender_only_for_full_names():
     genders = given_name_genders()
     assert len(genders) > 600
     assert set(genders.values()) == {FEMALE, MALE}
+
+
+OTHER_MAN_BETWEEN = """Ingrid Tolvik and her husband Lars Tolvik run the Halden ferry line.
+
+Tolvik faces criticism for her remarks on the timetable. \\
+Tolvik said that a report by Mayor Oskar Brandt had been unfair to his own staff.
+
+"We will keep the winter timetable," Tolvik said.
+"""
+
+
+def test_a_pronoun_after_another_named_person_does_not_choose_the_namesake(analyze):
+    """ "his" after Mayor Brandt is Brandt's: the lone "Tolvik" stays the woman the previous sentence's
+    "her" read, and so does the next "Tolvik said"."""
+    record = analyze(OTHER_MAN_BETWEEN)
+    assert source_of(record, "unfair to his own staff").name == "Ingrid Tolvik"
+    assert source_of(record, "winter timetable").name == "Ingrid Tolvik"
