@@ -43,6 +43,8 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any
 
+from onrecord.corpus.occasions import Occasion, occasion_of, same_occasion
+
 RUN = 8  # consecutive words two quotations must share (or all words of the shorter one, if it has ≥ MIN_WORDS)
 MIN_WORDS = 5  # a quotation shorter than this only joins by identical words
 MIN_QUOTE = 3  # … and one shorter than this never joins
@@ -177,6 +179,7 @@ class Item:
     span: tuple[int, int] | None = None  # the content's characters in the article, to tell nested reports
     credit: int = 0  # how the outlet named the speaker: 2 a full name, 1 one word of it, 0 weak (`credit_of`)
     reading: str = ""  # whom a one-word credit names most often in the corpus (`read_surnames`)
+    occasion: Occasion = field(default_factory=Occasion)  # written/spoken, reporting day (corpus/occasions.py)
 
     @property
     def ref(self) -> str:
@@ -213,7 +216,9 @@ def items(
         start, end = row.get("content_start"), row.get("content_end")
         span = (start, end) if start is not None and end is not None else None
         credit = 0 if weak else credit_of(who, row.get("source_mention"))
-        found.append(Item(row["article"], row["id"], who, kind, tokens, published, order, info, weak, span, credit))
+        item = Item(row["article"], row["id"], who, kind, tokens, published, order, info, weak, span, credit)
+        item.occasion = occasion_of(row, published)
+        found.append(item)
     read_surnames(found)
     return sorted(found, key=lambda i: (i.identity, i.ref))
 
@@ -437,8 +442,8 @@ def linked(a: Item, b: Item) -> bool:
     article are never linked by their own words: the outlet gave them apart (two answers, two passages),
     or one is nested in the other (a second cue inside the first one's content, which may pick up
     another remark); they meet in a statement only through what other outlets carried."""
-    if a.article == b.article:
-        return False
+    if a.article == b.article or not same_occasion(a.occasion, b.occasion):
+        return False  # the same words on two occasions (written and spoken, two days) are two statements
     if a.type in QUOTED and b.type in QUOTED:
         return quoted_match(a.tokens, b.tokens, close_dates(a, b))
     if a.type in QUOTED or b.type in QUOTED:
@@ -453,6 +458,8 @@ def cross_linked(a: Item, b: Item) -> bool:
     article, two overlapping reports credited apart are one report inside another (a poll of what
     voters said), which the record already tells apart."""
     if a.article == b.article or not (a.weak or b.weak or compatible(a.identity, b.identity)):
+        return False
+    if not same_occasion(a.occasion, b.occasion):
         return False
     blocks = SequenceMatcher(None, a.tokens, b.tokens, autojunk=False).get_matching_blocks()
     longest = max(m.size for m in blocks)

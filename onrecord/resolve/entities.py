@@ -8,12 +8,16 @@ article is a person everywhere in it.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from onrecord.attribute.nearby import doc_text
+from onrecord.attribute.quotes import find_quotes
 from onrecord.keys import fold
 from onrecord.keys import name_key as speaker_key
+from onrecord.resolve.gender import decide, name_gender, pronoun_after, readings, title_gender
 from onrecord.resolve.lexicon import (
     capitals,
     given_names,
@@ -35,7 +39,7 @@ class Entity:
     type: str  # person | organization | place
     roles: list[str] = field(default_factory=list)
     mentions: list[tuple[int, int]] = field(default_factory=list)  # token ranges
-    gender: str | None = None  # learnt from the pronouns resolved to it
+    gender: str | None = None  # from titles, given name and safe readings (resolve/gender.py)
 
     @property
     def key(self) -> str:
@@ -103,6 +107,7 @@ def _people(doc: Doc, doc_tokens: list[Token]) -> list[Entity]:
     full = [m for m in mentions if len(m) >= 2]
     surnames = {fold(m[-1].text) for m in full} | {fold(m[0].text) for m in mentions if len(m) == 1}
     mentions.extend(_untagged_surnames(doc_tokens, surnames, mentions))
+    in_quote = _quote_test(doc)
     clusters: dict[str, Entity] = {}
     last_of: dict[str, list[str]] = {}
     for tokens in sorted(mentions, key=lambda m: (-len(m), m[0].i)):
@@ -115,7 +120,7 @@ def _people(doc: Doc, doc_tokens: list[Token]) -> list[Entity]:
             key = key if key in clusters else _extends(key, clusters) or key
         else:
             keys = last_of.get(surname)
-            key = _nearest(keys, clusters, tokens[0].i) if keys else surname
+            key = _namesake(keys, clusters, doc_tokens, tokens[0].i, in_quote) if keys else surname
             if key not in clusters:
                 clusters[key] = Entity("", tokens[0].text, "person")
                 last_of.setdefault(surname, []).append(key)
@@ -123,7 +128,57 @@ def _people(doc: Doc, doc_tokens: list[Token]) -> list[Entity]:
     for entity in clusters.values():
         entity.mentions.sort()
         entity.roles = _roles(doc, entity)
+    _genders(doc, doc_tokens, list(clusters.values()), in_quote)
     return list(clusters.values())
+
+
+def _quote_test(doc: Doc) -> Callable[[int], bool]:
+    """Whether a character offset lies inside a quotation of the article."""
+    quotes = [(q.inner_start, q.inner_end) for q in find_quotes(doc_text(doc))]
+    starts = [start for start, _ in quotes]
+
+    def inside(at: int) -> bool:
+        i = bisect_right(starts, at) - 1
+        return i >= 0 and quotes[i][0] <= at < quotes[i][1]
+
+    return inside
+
+
+def _cluster_gender(entity: Entity, doc_tokens: list[Token]) -> str | None:
+    """What the cluster's mentions so far say: their titles, else its given name."""
+    titled = [g for s, _ in entity.mentions if (g := title_gender(doc_tokens, s)) is not None]
+    return decide(titled, name_gender(entity.name), [])
+
+
+def _namesake(
+    keys: list[str], clusters: dict[str, Entity], doc_tokens: list[Token], token: int, in_quote: Callable[[int], bool]
+) -> str:
+    """Of the people sharing a surname, the one a lone surname names: the one whose gender agrees
+    with the mention's title ("Mrs. Vell") or, between namesakes of both genders, with the pronoun
+    after it in its sentence ("Vell said she …"); then the most recent. A titled mention whose
+    namesakes are all of the other gender is a person of her own (a new cluster)."""
+    titled = title_gender(doc_tokens, token)
+    genders = {k: _cluster_gender(clusters[k], doc_tokens) for k in keys}
+    if titled is not None:
+        agreeing = [k for k in keys if genders[k] == titled] or [k for k in keys if genders[k] is None]
+        if not agreeing:
+            return f"{fold(doc_tokens[token].text)} ({titled})"
+        return _nearest(agreeing, clusters, token)
+    if len({g for g in genders.values() if g is not None}) == 2:
+        wanted = pronoun_after(doc_tokens[token].doc, token, in_quote)
+        agreeing = [k for k in keys if genders[k] == wanted]
+        if agreeing:
+            return _nearest(agreeing, clusters, token)
+    return _nearest(keys, clusters, token)
+
+
+def _genders(doc: Doc, doc_tokens: list[Token], people: list[Entity], in_quote: Callable[[int], bool]) -> None:
+    """Each person's gender from all its mentions' titles, its given name and the safe readings."""
+    order = sorted(((s, e) for e in people for s, _ in e.mentions), key=lambda pair: pair[0])
+    read = readings(doc, order, in_quote)
+    for entity in people:
+        titled = [g for s, _ in entity.mentions if (g := title_gender(doc_tokens, s)) is not None]
+        entity.gender = decide(titled, name_gender(entity.name), read.get(id(entity), []))
 
 
 def _extends(key: str, clusters: dict[str, Entity]) -> str | None:

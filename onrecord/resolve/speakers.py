@@ -28,6 +28,7 @@ from onrecord.resolve.lexicon import (
 )
 
 RECENT = 40  # earlier speakers considered for 'they' and 'the spokesperson'
+QUOTED_SENTENCES = 8  # quoted sentences skipped back to find the narrative's previous sentence
 NEIGHBOURHOOD = 3  # paragraphs back (the descriptor's own included) where "the singer" finds her name
 _MALE = {"he", "him", "his", "himself"}
 _FEMALE = {"she", "her", "hers", "herself"}
@@ -206,8 +207,23 @@ class SpeakerResolver:
         return None
 
     def _previous_sentence_start(self, token: Token) -> int:
+        """Where the previous sentence of the narrative starts: sentences that lie inside a
+        quotation are the speaker's words, not the article's ("Hillary Clinton was asked … [three
+        quoted sentences] she replied": the subject before the quotation is the topic)."""
         start = token.sent.start
-        return self.doc[start - 1].sent.start if start > 0 else start
+        if start == 0:
+            return start
+        sent = self.doc[start - 1].sent
+        for _ in range(QUOTED_SENTENCES):
+            if sent.start == 0 or not self._quoted(sent):
+                break
+            sent = self.doc[sent.start - 1].sent
+        return sent.start
+
+    def _quoted(self, sent: Span) -> bool:
+        """Every word of the sentence lies inside a quotation."""
+        words = [t for t in sent if t.is_alpha]
+        return bool(words) and self.in_quote(words[0].i) and self.in_quote(words[-1].i)
 
     def _subject(self, mention: tuple[int, int]) -> bool:
         """The name is the subject of its clause (its head word's dependency)."""

@@ -40,12 +40,15 @@ def correct(store: Store, action: str, key: str, value: str, by: str) -> str:
     """A user's correction (the CLI's `speakers merge|split|rename`, the web's merge button): checked
     against the corpus, appended to `identity_aliases`, the identity tables recomputed at once.  Returns
     the identities the key's members now belong to.  The lists' derived tables are rebuilt here too, so
-    every front end's correction shows in the lists at once (a stale table is correct but slow)."""
-    from onrecord.store import derived
+    every front end's correction shows in the lists at once (a stale table is correct but slow).  The
+    statements are recomputed as well: a statement belongs to an identity, and a merge can join two
+    outlets' quotations a wrong credit kept apart (or a split part them), as the next ingest would."""
+    from onrecord.store import derived, statement
 
     result = compute(store, [Alias(action, key, value)])  # raises on an unknown key or target
     store.add_alias(action, key, value, by=by)
     store.replace_rows(_tables(result))
+    statement.refresh(store)
     derived.refresh(store)
     found = {m["identity"] for m in result.members if m["key"] == key or m["identity"] in (key, value)}
     return ", ".join(sorted(found)) or key

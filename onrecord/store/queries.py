@@ -1088,10 +1088,16 @@ def diff_text(ops: list[list[str]]) -> str:
 # -------------------------------------------------------------------------------------------------
 # the statements pass's reads (onrecord/corpus/statements.py; Spark SQL runs the same statements)
 
+# The window of article text around the cue (`cue_window`, from `cue_window_start`) tells the occasion
+# ("in a statement", "at a rally": onrecord/corpus/occasions.py); DuckDB and Spark SQL both run this.
 STATEMENT_ATTRIBUTIONS = """
-    SELECT article, id, type, content_text, content_start, content_end, cue_text, cue_lemma, act, via, source_key,
-           source_mention FROM attributions
-    WHERE source_key IS NOT NULL AND content_text IS NOT NULL ORDER BY article, id
+    SELECT a.article, a.id, a.type, a.content_text, a.content_start, a.content_end, a.cue_text, a.cue_lemma, a.act,
+           a.via, a.source_key, a.source_mention, a.cue_start, a.cue_end, a.time_value, a.time_granularity,
+           greatest(a.cue_start - 150, 0) AS cue_window_start,
+           substring(r.text, greatest(a.cue_start - 150, 0) + 1,
+                     least(a.cue_start, 150) + a.cue_end - a.cue_start + 150) AS cue_window
+    FROM attributions a JOIN articles r ON r.hash = a.article
+    WHERE a.source_key IS NOT NULL AND a.content_text IS NOT NULL ORDER BY a.article, a.id
 """
 STATEMENT_MEMBERS = "SELECT article, key, identity FROM identity_members ORDER BY article, key"
 # A tie in publication date (or no date) is broken by the article's stored name, not by when it was

@@ -327,3 +327,62 @@ def test_a_quotation_running_over_two_passages_is_an_appearance_of_both_and_they
     )
     assert groups == [["a1", "b2"], ["a1", "c3"]]
     assert all(s["publishers"] == 2 for s in result.statements)
+
+
+def occasion_row(article, said, day=None, quote=QUOTE):
+    """A direct quotation whose cue sentence says `said` after the quote ("Varga said in a statement"),
+    with the stored window around the cue, as the pass reads it."""
+    sentence = f"The mayor spoke again. “{quote},” Varga {said}. The council met later."
+    content_start = sentence.index("“")
+    content_end = sentence.index("”") + 1
+    cue_start = sentence.index(said.split()[0], content_end)
+    row = rows((article, "q1", "direct", sentence[content_start:content_end], []))[0]
+    row.update(
+        content_start=content_start,
+        content_end=content_end,
+        cue_start=cue_start,
+        cue_end=cue_start + len(said.split()[0]),
+        cue_lemma={"said": "say", "told": "tell", "wrote": "write"}[said.split()[0]],
+        cue_window=sentence,
+        cue_window_start=0,
+        time_value=day,
+        time_granularity="day" if day else None,
+    )
+    return row
+
+
+def outlets_of(result):
+    by = {}
+    for r in result.appearances:
+        by.setdefault(r["statement"], set()).add(r["article"])
+    return sorted(sorted(v) for v in by.values())
+
+
+def test_a_written_statement_and_the_same_words_at_a_rally_are_two_statements():
+    """The same words, one outlet quoting the written statement, another the speaker reading it out at a
+    rally: two occasions; two outlets quoting the written one (or saying nothing of it) are one."""
+    apart = run([occasion_row("a1", "said in a statement"), occasion_row("b2", "told the crowd at a rally")])
+    assert outlets_of(apart) == [["a1"], ["b2"]]
+    together = run([occasion_row("a1", "said in a statement"), occasion_row("d4", "wrote")])
+    assert outlets_of(together) == [["a1", "d4"]]
+    unsaid = run([occasion_row("a1", "told the crowd at a rally"), occasion_row("d4", "said")])
+    assert outlets_of(unsaid) == [["a1", "d4"]]
+
+
+def test_the_same_words_said_on_two_days_are_two_statements():
+    """Reporting times dated to days far apart ("said on Monday" in one outlet, "on Friday" in another)
+    are two occasions; a day apart (a late speech) or one undated is one."""
+    two_days = [occasion_row("a1", "said on Monday", "2031-02-24"), occasion_row("b2", "said Friday", "2031-02-28")]
+    assert outlets_of(run(two_days)) == [["a1"], ["b2"]]
+    next_day = [occasion_row("a1", "said on Monday", "2031-02-24"), occasion_row("b2", "said Tuesday", "2031-02-25")]
+    assert outlets_of(run(next_day)) == [["a1", "b2"]]
+    undated = [occasion_row("a1", "said on Monday", "2031-02-24"), occasion_row("b2", "said")]
+    assert outlets_of(run(undated)) == [["a1", "b2"]]
+
+
+def test_a_report_published_before_the_day_another_outlet_dates_the_words_is_another_occasion():
+    """c3 (published 1 March) cannot report words that d4 says were said on 4 March: the speaker said
+    them again; b2 (3 March) can be about words said on 3 or 4 March."""
+    later = occasion_row("d4", "said on Tuesday", "2031-03-04")
+    assert outlets_of(run([occasion_row("c3", "said"), later])) == [["c3"], ["d4"]]
+    assert outlets_of(run([occasion_row("b2", "said"), later])) == [["b2", "d4"]]

@@ -190,3 +190,45 @@ def test_spark_mllib_minhash_gives_the_statements_of_ingest(ferry_db, tmp_path):
         rows = duckdb.sql(f"SELECT {', '.join(keep)} FROM read_parquet('{out}/{name}/*.parquet')").fetchall()
         assert sorted(rows, key=repr) == table(ferry_db, name), name
     assert len(table(ferry_db, "appearances")) >= 4
+
+
+MISNAMED = [
+    (
+        "harbourton-bridge",
+        "Harbourton Ledger",
+        "2031-04-02",
+        "Mayor Ines Varga spoke about the old bridge on Monday.\n\n"
+        "“The bridge will be closed to lorries from the first of May until the repairs are done,” Varga said "
+        "at the council meeting.\n",
+    ),
+    (
+        "northport-bridge",
+        "Northport Post",
+        "2031-04-03",
+        "Harbourton's mayor, Irena Varga, announced limits for the bridge.\n\n"
+        "“The bridge will be closed to lorries from the first of May until the repairs are done,” Varga told "
+        "reporters.\n",
+    ),
+]
+
+
+def multi_outlet(db):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT identity, publishers FROM statements WHERE publishers >= 2").fetchall()
+    finally:
+        con.close()
+
+
+def test_speaker_corrections_recompute_the_statements_at_once(tmp_path):
+    """One outlet misnames the mayor: two named speakers, so two statements; `speakers merge` joins them
+    into one statement of two outlets at once (no ingest), `speakers split` parts them again."""
+    db = tmp_path / "bridge.db"
+    ingest(db, write(tmp_path / "bridge.jsonl", MISNAMED))
+    assert multi_outlet(db) == []
+    merged = onrecord("speakers", "merge", "--db", str(db), "person:irena varga", "person:ines varga")
+    assert merged.returncode == 0, merged.stderr
+    assert multi_outlet(db) == [("person:ines varga", 2)]
+    split = onrecord("speakers", "split", "--db", str(db), "person:irena varga")
+    assert split.returncode == 0, split.stderr
+    assert multi_outlet(db) == []
