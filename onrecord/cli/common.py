@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from onrecord.errors import Errors, OnrecordError, OptionError, Terminated
-from onrecord.settings import MODEL_ENV, NO_MODEL_ENV, Settings, iso_date
+from onrecord.settings import ACCURATE_ENV, MODEL_ENV, NO_MODEL_ENV, Settings, iso_date
 
 __all__ = [
     "EXIT_INPUT",
@@ -57,13 +57,30 @@ def settings_from(ctx: click.Context | None = None, /, *, no_model: bool = False
     share one validated options object; a bad environment value (ONRECORD_BATCH_SIZE=abc) fails here,
     before any work, as an OptionError that `handle_errors` prints as one line.
     """
-    root = (ctx or click.get_current_context()).find_root()
+    current = ctx or click.get_current_context()
+    root = current.find_root()
     if not isinstance(root.obj, Settings):
-        root.obj = Settings.from_env(use_model=False if no_model else None, **flags)
+        accurate = True if current.meta.get(_ACCURATE_KEY) else None
+        root.obj = Settings.from_env(use_model=False if no_model else None, accurate=accurate, **flags)
+        if root.obj.accurate:
+            from onrecord import encoder
+
+            encoder.check()  # one line before any work when the encoder's packages are missing
     return root.obj
 
 
 _NO_MODEL_HELP = f"Rules only: leave the trained cue model out (env {NO_MODEL_ENV})."
+_ACCURATE_HELP = (
+    f"Re-cut content boundaries with the pretrained encoder (slower; needs onrecord[encoder]; env {ACCURATE_ENV})."
+)
+_ACCURATE_KEY = "onrecord.accurate"
+
+
+def _remember_accurate(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    """`--accurate` is read by `settings_from`, so the commands' signatures need no new parameter."""
+    ctx.meta[_ACCURATE_KEY] = value
+    return value
+
 
 # The environment is read by Settings alone (no click `envvar`), so a flag and its variable cannot disagree.
 model_option = click.option(
@@ -72,8 +89,12 @@ model_option = click.option(
 
 
 def analysis_options(func: F) -> F:
-    """`--model NAME` and `--no-model` (parameters `model`, `no_model`): every command that analyses
-    takes both and hands them to `settings_from(model=model, no_model=no_model)`."""
+    """`--model NAME`, `--no-model` and `--accurate` (parameters `model`, `no_model`; `--accurate` goes
+    to `settings_from` through the context): every command that analyses takes them and hands them to
+    `settings_from(model=model, no_model=no_model)`."""
+    func = click.option(
+        "--accurate", is_flag=True, expose_value=False, callback=_remember_accurate, help=_ACCURATE_HELP
+    )(func)
     func = click.option("--no-model", "no_model", is_flag=True, help=_NO_MODEL_HELP)(func)
     return model_option(func)
 

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from onrecord.cli.common import analysis_options, handle_errors, model_option, progress, settings_from
-from onrecord.errors import Errors, OptionError
+from onrecord.errors import Errors, ModelError, OptionError
 
 
 @click.command()
@@ -82,11 +82,19 @@ def bench(paths: tuple[str, ...], repeat: int, as_json: bool, ingest: bool, mode
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder to write model.npz to.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Training settings (TOML).")
 @click.option("--cache", type=click.Path(dir_okay=False), help="DocBin file that keeps the parses between runs.")
+@click.option(
+    "--encoder",
+    is_flag=True,
+    help="Train the accurate mode's boundary refiner (bounds.npz) instead of the cue model; needs onrecord[encoder].",
+)
 @model_option
 @handle_errors
-def train(data_dir: str, out_dir: str, config_path: str | None, cache: str | None, model: str | None) -> None:
-    """Train the cue model on a PolNeAR-style corpus; the analysis uses DIR/model.npz once it is
-    copied to onrecord/attribute/data/."""
+def train(
+    data_dir: str, out_dir: str, config_path: str | None, cache: str | None, encoder: bool, model: str | None
+) -> None:
+    """Train the cue model (or, with --encoder, the boundary refiner) on a PolNeAR-style corpus; the
+    analysis uses DIR/model.npz once it is copied to onrecord/attribute/data/ (DIR/bounds.npz: to
+    onrecord/encoder/data/)."""
     from functools import partial
 
     from onrecord.eval import train as training
@@ -94,8 +102,23 @@ def train(data_dir: str, out_dir: str, config_path: str | None, cache: str | Non
     settings = settings_from(model=model)
     if config_path and not Path(config_path).is_file():
         raise OptionError(Errors.E078.format(path=config_path))
-    config = training.Config.read(Path(config_path) if config_path else None)
     log = partial(click.echo, err=True)
+    if encoder:
+        from onrecord.encoder import runtime
+        from onrecord.eval import train_encoder
+
+        if not runtime.available():
+            raise ModelError(Errors.E052)
+        train_encoder.train(
+            data_dir,
+            out_dir,
+            spacy_model=settings.model,
+            config=train_encoder.EncoderConfig.read(Path(config_path) if config_path else None),
+            cache=Path(cache) if cache else None,
+            log=log,
+        )
+        return
+    config = training.Config.read(Path(config_path) if config_path else None)
     training.train(
         data_dir, out_dir, spacy_model=settings.model, config=config, cache=Path(cache) if cache else None, log=log
     )

@@ -1,0 +1,173 @@
+"""The accurate mode: the int8 encoder runs offline on the CPU, its vectors line up with spaCy's tokens,
+the boundary refiner only moves boundaries inside the text and keeps the record valid, `--accurate`
+reaches every front end through Settings, and `train --encoder` runs end to end on a tiny corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from onrecord import encoder
+from onrecord.encoder import bounds, runtime
+from onrecord.encoder.mlp import Ranker
+from onrecord.settings import ACCURATE_ENV, Settings
+
+pytestmark = pytest.mark.skipif(not runtime.available(), reason="onrecord[encoder] is not installed")
+
+MINI = Path(__file__).resolve().parents[1] / "data" / "model_mini"
+
+# Made up for this test.
+TEXT = (
+    "The harbour board said on Tuesday that the ferry to Lindholm would stop running in March.\n"
+    "Its chairman, Oskar Vell, told reporters the decision was painful but necessary.\n"
+    '"We cannot keep losing money on every crossing," Vell said.\n'
+    "Residents of the island, who rely on the ferry, said they would appeal to the regional council."
+)
+
+
+def test_vectors_cover_the_tokens_of_the_chosen_sentences(nlp):
+    doc = nlp(TEXT)
+    vectors = runtime.token_vectors(doc, [1, 2])
+    sents = list(doc.sents)
+    wanted = {t.i for s in sents[1:3] for t in s if not t.is_space}
+    assert set(vectors) == wanted
+    assert all(v.shape == (runtime.WIDTH,) and np.isfinite(v).all() for v in vectors.values())
+    again = runtime.token_vectors(doc, [1, 2])
+    assert all(np.array_equal(vectors[i], again[i]) for i in wanted)  # deterministic
+
+
+def test_context_changes_a_vector_but_not_its_meaning(nlp):
+    doc = nlp(TEXT)
+    alone = runtime.token_vectors(doc, [0])
+    vell = next(t.i for t in doc if t.text == "ferry")
+    other = nlp("The ferry was late again.")
+    there = runtime.token_vectors(other, [0])[1]
+    cos = float(alone[vell] @ there / np.linalg.norm(alone[vell]) / np.linalg.norm(there))
+    assert 0.3 < cos < 0.999
+
+
+def test_a_sentence_longer_than_a_window_is_encoded_in_parts(nlp):
+    doc = nlp(" ".join(["The council said the plan, which covers roads and bridges and schools,"] * 30) + ".")
+    vectors = runtime.token_vectors(doc, range(len(list(doc.sents))))
+    assert len(vectors) == sum(not t.is_space for t in doc)
+
+
+def test_choices_hold_the_current_boundary_and_stay_in_reach(nlp):
+    from onrecord.attribute import find_attributions
+
+    doc = nlp(TEXT)
+    sent_of = encoder.sentence_numbers(doc)
+    found = [f for f in find_attributions(doc) if f.content]
+    assert found
+    for item in found:
+        for choice in bounds.choices(doc, item, sent_of):
+            assert choice.current in choice.positions
+            assert all(abs(p - choice.current) <= bounds.REACH for p in choice.positions)
+
+
+def test_refine_keeps_every_span_inside_the_text_and_the_record_valid(analyze):
+    import jsonschema
+
+    schema = json.loads((Path(encoder.__file__).parents[1] / "article.schema.json").read_text(encoding="utf-8"))
+    fast = analyze(TEXT)
+    accurate = analyze(TEXT, settings=Settings(accurate=True))
+    jsonschema.validate(accurate.to_dict(), schema)
+    assert len(accurate.attributions) == len(fast.attributions)
+    for a in accurate.attributions:
+        assert 0 <= a.content.start < a.content.end <= len(TEXT)
+        assert TEXT[a.content.start : a.content.end] == a.content.text
+
+
+def test_the_margin_keeps_the_current_boundary_on_weak_evidence():
+    scores = np.array([0.2, 1.0, 0.9])
+    assert bounds.choose(scores, current=2, margin=0.5) == 2
+    assert bounds.choose(scores, current=2, margin=0.05) == 1
+    assert bounds.choose(scores, current=0, margin=0.5) == 1
+
+
+def test_ranker_round_trip(tmp_path):
+    rng = np.random.default_rng(3)
+    ranker = Ranker(
+        {"a": 0, "b": 1},
+        np.zeros(4, np.float32),
+        np.ones(4, np.float32),
+        rng.standard_normal((4, 3)).astype(np.float32),
+        np.zeros(3, np.float32),
+        rng.standard_normal((2, 3)).astype(np.float32),
+        rng.standard_normal(3).astype(np.float32),
+        np.array([0.5, -0.5], np.float32),
+    )
+    ranker.save(tmp_path / "b.npz", {"margin": 0.25})
+    loaded, meta = Ranker.load(tmp_path / "b.npz")
+    dense = rng.standard_normal((2, 4)).astype(np.float32)
+    assert meta == {"margin": 0.25}
+    assert loaded.scores(dense, [["a"], ["b", "unknown"]]) == pytest.approx(
+        ranker.scores(dense, [["a"], ["b", "unknown"]]), abs=1e-2
+    )
+
+
+def test_damaged_weights_are_one_clear_error(tmp_path):
+    from onrecord.errors import ModelError
+
+    bad = tmp_path / "bounds.npz"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(ModelError, match="E053"):
+        Ranker.load(bad)
+
+
+def test_accurate_from_flag_and_environment(tmp_path, monkeypatch):
+    from onrecord.cli import main
+
+    article = tmp_path / "a.txt"
+    article.write_text(TEXT, encoding="utf-8")
+    flag = CliRunner().invoke(main, ["analyze", str(article), "--accurate", "--format", "json"])
+    assert flag.exit_code == 0, flag.output
+    monkeypatch.setenv(ACCURATE_ENV, "1")
+    assert Settings.from_env().accurate
+    env = CliRunner().invoke(main, ["analyze", str(article), "--format", "json"])
+    assert env.exit_code == 0 and json.loads(env.output) == json.loads(flag.output)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, nlp):
+    from onrecord.cli import main
+
+    out = tmp_path_factory.mktemp("encoder")
+    result = CliRunner().invoke(main, ["train", "--encoder", "--data", str(MINI), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out / "bounds.npz"
+
+
+def test_train_encoder_end_to_end_and_reproducible(trained, tmp_path, nlp):
+    from onrecord.attribute import find_attributions
+    from onrecord.eval import train_encoder
+
+    ranker, meta = Ranker.load(trained)
+    assert meta["articles"] == 3 and meta["margin"] in meta["config"]["margins"] and meta["decisions"] > 0
+    train_encoder.train(MINI, tmp_path, spacy_model=Settings().model, log=lambda _: None)
+    again, _ = Ranker.load(tmp_path / "bounds.npz")
+    assert again.vocab == ranker.vocab and np.array_equal(again.w1, ranker.w1)
+    doc = nlp(TEXT)
+    found = encoder.refine(doc, find_attributions(doc), (ranker, meta["margin"]))
+    assert all(f.start < f.end for f in found if f.content)
+
+
+def test_fit_learns_which_candidate_is_right():
+    """A made-up decision set where the right candidate carries the feature "mark": the ranker learns it."""
+    from onrecord.eval.train_encoder import Decision, EncoderConfig, fit
+
+    rng = np.random.default_rng(5)
+    decisions = []
+    for n in range(200):
+        k, right = 5, int(rng.integers(5))
+        rows = [["mark"] if i == right else ["plain"] for i in range(k)]
+        labels = np.array([i == right for i in range(k)])
+        dense = rng.standard_normal((k, 6)).astype(np.float16)
+        decisions.append(Decision(n, dense, rows, labels, 0))
+    ranker = fit(decisions[:150], EncoderConfig(epochs=20, hidden=8, min_count=1, batch=16, learning_rate=0.05))
+    picked = [int(np.argmax(ranker.scores(d.dense, d.rows))) for d in decisions[150:]]
+    assert np.mean([bool(d.labels[p]) for d, p in zip(decisions[150:], picked, strict=True)]) > 0.95
