@@ -71,6 +71,8 @@ def words(text: str) -> list[tuple[int, int, str, list[int]]]:
             continue
         if kind == "word":
             folded = _fold(ch)
+            if not folded:  # a combining mark on its own folds away and joins its neighbours
+                continue
             chars.append(folded)
             origin.extend([i] * len(folded))
             continue

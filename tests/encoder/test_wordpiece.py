@@ -33,6 +33,13 @@ def test_words_split_at_punctuation_fold_case_and_accents():
     assert "tpanic" in folded and "panic" not in folded
 
 
+def test_a_lone_combining_mark_folds_away(wp):
+    for text in ("\u0301", "a \u0301\u0300 b", "\u0301abc", "x\u0301"):
+        ids, offsets = wp.encode(text)
+        assert all(0 <= a < b <= len(text) for a, b in offsets)
+    assert [w for _, _, w, _ in words("a \u0301\u0300 b")] == ["a", "b"]
+
+
 def test_a_word_with_no_pieces_or_too_long_is_unknown(wp):
     ids, offsets = wp.encode("x" * 101 + " ok")
     assert ids[0] == wp.unknown and offsets[0] == (0, 101)
