@@ -39,17 +39,15 @@ def shipped() -> tuple[Ranker, float]:
     return ranker, float(meta.get("margin", 0.0))
 
 
+def clear_caches() -> None:
+    """Forget the loaded weights, graph and vocabulary (the benchmark counts their start-up)."""
+    shipped.cache_clear()
+    runtime.clear_caches()
+
+
 def check() -> None:
     """Fail early (before any parse) when the accurate mode was asked for but cannot run."""
     shipped()
-
-
-def sentence_numbers(doc: Doc) -> list[int]:
-    sent_of = [0] * len(doc)
-    for n, sent in enumerate(doc.sents):
-        for t in range(sent.start, sent.end):
-            sent_of[t] = n
-    return sent_of
 
 
 def refine(doc: Doc, found: list[Found], model: tuple[Ranker, float] | None = None) -> list[Found]:
@@ -58,7 +56,7 @@ def refine(doc: Doc, found: list[Found], model: tuple[Ranker, float] | None = No
     if not items or not len(doc):
         return found
     ranker, margin = model or shipped()
-    sent_of = sentence_numbers(doc)
+    sent_of = bounds.sentence_numbers(doc)
     vectors = runtime.token_vectors(doc, sorted(bounds.sentences_needed(doc, items, sent_of)))
     if not vectors:
         return found

@@ -23,8 +23,10 @@ import numpy as np
 from spacy.tokens import Doc
 
 from onrecord.attribute.found import Found
+from onrecord.encoder.runtime import WIDTH
 
 REACH = 16  # tokens a boundary may move either way
+_NONE = np.zeros(WIDTH, dtype=np.float32)  # the vector of a token the encoder did not see (or no cue)
 QUOTES = frozenset('"“”„«»') | {"''", "``", "'", "‘", "’"}
 
 
@@ -37,6 +39,14 @@ class Choice:
     positions: list[int]
     current: int
     cue: int  # token index of the cue head, -1 when the attribution has none
+
+
+def sentence_numbers(doc: Doc) -> list[int]:
+    """The number of each token's sentence, the index `choices` and `sentences_needed` read."""
+    sent_of = [0] * len(doc)
+    for n, sent in enumerate(doc.sents):
+        sent_of[sent.start : sent.end] = [n] * len(sent)
+    return sent_of
 
 
 def token_range(doc: Doc, item: Found) -> tuple[int, int] | None:
@@ -137,8 +147,7 @@ def dense(vectors: dict[int, np.ndarray], choice: Choice, position: int) -> np.n
     where a token has none)."""
     inner = position if choice.side == "start" else position - 1
     outer = position - 1 if choice.side == "start" else position
-    zero = np.zeros(next(iter(vectors.values())).shape if vectors else (0,), dtype=np.float32)
-    return np.concatenate([vectors.get(i, zero) for i in (inner, outer, choice.cue)])
+    return np.concatenate([vectors.get(i, _NONE) for i in (inner, outer, choice.cue)])
 
 
 def apply(doc: Doc, item: Found, side: str, position: int) -> None:

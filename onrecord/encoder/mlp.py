@@ -33,18 +33,12 @@ class Ranker:
         vocab = self.vocab
         return [[vocab[f] for f in row if f in vocab] for row in rows]
 
-    def hidden(self, dense: np.ndarray, idx: list[list[int]]) -> np.ndarray:
-        rows, cols = _flat(idx)
-        pre = ((dense - self.mean) / self.scale) @ self.w1 + self.b1
-        np.add.at(pre, rows, self.emb[cols])
-        return pre
-
     def scores(self, dense: np.ndarray, rows: list[list[str]]) -> np.ndarray:
-        idx = self.indices(rows)
-        h = np.maximum(self.hidden(dense.astype(np.float32), idx), 0.0)
-        out = h @ self.w2
-        flat_rows, cols = _flat(idx)
-        np.add.at(out, flat_rows, self.lin[cols])
+        at, cols = _flat(self.indices(rows))  # (row, feature) pairs, shared by both scatter-adds
+        pre = ((dense.astype(np.float32) - self.mean) / self.scale) @ self.w1 + self.b1
+        np.add.at(pre, at, self.emb[cols])
+        out = np.maximum(pre, 0.0) @ self.w2
+        np.add.at(out, at, self.lin[cols])
         return out
 
     def save(self, path: Path, meta: dict) -> None:

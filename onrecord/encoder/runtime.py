@@ -60,6 +60,11 @@ def _tokenizer() -> WordPiece:
     return WordPiece(VOCAB)
 
 
+def clear_caches() -> None:
+    _session.cache_clear()
+    _tokenizer.cache_clear()
+
+
 def pieces(text: str) -> tuple[list[int], list[tuple[int, int]]]:
     """Word piece ids and their character offsets in `text`, without the special tokens."""
     return _tokenizer().encode(text)

@@ -68,12 +68,10 @@ def raw_spacy(texts: list[str], settings: Settings) -> float:
 def full_analysis(documents: list[Document], settings: Settings) -> float:
     """Everything `onrecord analyze` does after reading: load, repair, parse, attribute, serialise."""
     from onrecord import encoder, nlp
-    from onrecord.encoder import runtime
     from onrecord.pipeline import analyze_many
 
     nlp.load.cache_clear()
-    for cached in (encoder.shipped, runtime._session, runtime._tokenizer):  # start-up counts, as for spaCy
-        cached.cache_clear()
+    encoder.clear_caches()  # the encoder's start-up counts, as spaCy's does
     start = time.perf_counter()
     for record in analyze_many(documents, settings=settings):
         record.to_json(indent=None)

@@ -55,16 +55,21 @@ class Config:
 
     @classmethod
     def read(cls, path: Path | None = None) -> Config:
-        from onrecord.errors import Errors, OptionError
+        return read_config(cls, path or CONFIG, "train")
 
-        path = path or CONFIG
-        if not path.exists():
-            return cls()
-        try:
-            values = tomllib.loads(path.read_text(encoding="utf-8"))
-            return cls(**values.get("train", values))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, TypeError) as exc:
-            raise OptionError(Errors.E079.format(path=path, reason=exc)) from None
+
+def read_config(cls: type[Any], path: Path, table: str) -> Any:
+    """Training settings from a TOML file (its [table], or the whole file), defaults when the file is
+    absent; a file that cannot be read or names an unknown setting is one OptionError (E079)."""
+    from onrecord.errors import Errors, OptionError
+
+    if not path.exists():
+        return cls()
+    try:
+        values = tomllib.loads(path.read_text(encoding="utf-8"))
+        return cls(**values.get(table, values))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, TypeError) as exc:
+        raise OptionError(Errors.E079.format(path=path, reason=exc)) from None
 
 
 @dataclass(slots=True)

@@ -13,7 +13,6 @@ the same corpus and configuration give the same weights.  numpy only; no PyTorch
 from __future__ import annotations
 
 import time
-import tomllib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,9 +25,8 @@ from onrecord.attribute import find_attributions
 from onrecord.encoder import bounds, runtime
 from onrecord.encoder.bounds import choose
 from onrecord.encoder.mlp import Ranker
-from onrecord.errors import Errors, OptionError
 from onrecord.eval.brat import trim
-from onrecord.eval.train import Parsed, parse_corpus
+from onrecord.eval.train import Parsed, parse_corpus, read_config
 
 OUT_NAME = "bounds.npz"
 CONFIG = Path(bounds.__file__).parent / "data" / "bounds.toml"  # beside the weights it trains
@@ -49,14 +47,7 @@ class EncoderConfig:
     @classmethod
     def read(cls, path: Path | None = None) -> EncoderConfig:
         """The settings of a TOML file (its [encoder] table, or the whole file); defaults without one."""
-        path = path or CONFIG
-        if not path.exists():
-            return cls()
-        try:
-            values = tomllib.loads(path.read_text(encoding="utf-8"))
-            return cls(**values.get("encoder", values))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, TypeError) as exc:
-            raise OptionError(Errors.E079.format(path=path, reason=exc)) from None
+        return read_config(cls, path or CONFIG, "encoder")
 
 
 @dataclass(slots=True)
@@ -116,10 +107,7 @@ def article_decisions(number: int, item: Parsed) -> list[Decision]:
                 matched.append((f, gold))
     if not matched:
         return []
-    sent_of = [0] * len(doc)
-    for n, sent in enumerate(doc.sents):
-        for t in range(sent.start, sent.end):
-            sent_of[t] = n
+    sent_of = bounds.sentence_numbers(doc)
     vectors = runtime.token_vectors(doc, sorted(bounds.sentences_needed(doc, [f for f, _ in matched], sent_of)))
     text, to_input = item.gold.text, item.repaired.offsets.span_to_input
     out = []

@@ -60,7 +60,7 @@ def test_choices_hold_the_current_boundary_and_stay_in_reach(nlp):
     from onrecord.attribute import find_attributions
 
     doc = nlp(TEXT)
-    sent_of = encoder.sentence_numbers(doc)
+    sent_of = bounds.sentence_numbers(doc)
     found = [f for f in find_attributions(doc) if f.content]
     assert found
     for item in found:
