@@ -7,6 +7,8 @@ corpus; `absent` answers the same paths with a 404 that says how to start one wi
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
@@ -64,86 +66,59 @@ def _dated(since: str, until: str) -> dict[str, str | None]:
     return found
 
 
-def speaker_filters(
-    q: Search = "",
-    kind: Word = "",
-    publisher: Search = "",
-    since: Date = "",
-    until: Date = "",
-    sort: Word = "",
-    order: Word = "",
-    offset: Offset = 0,
-) -> Filters:
-    """The speaker list's GET form: the options of `onrecord query speakers` (q is --name)."""
-    return Filters(
-        name=q.strip() or None,
-        kind=kind.strip() or None,
-        publisher=publisher.strip() or None,
-        **_dated(since, until),
-        sort=_choice("sort", sort, queries.SPEAKER_SORTS),
-        order=_choice("order", order, queries.ORDERS),
-        offset=offset,
-    )
+# Every parameter a corpus list's GET form may take, declared once: its type for FastAPI, and its default.
+FORM: dict[str, tuple[Any, Any]] = {
+    **{"q": (Search, ""), "speaker": (Search, ""), "kind": (Word, ""), "publisher": (Search, "")},
+    **{"since": (Date, ""), "until": (Date, ""), "type": (Word, ""), "act": (Word, "")},
+    **{"anonymous": (bool, False), "via": (Search, ""), "sort": (Word, ""), "order": (Word, "")},
+    "offset": (Offset, 0),
+}
+CHOICES = {"type": TYPES, "order": queries.ORDERS}
 
 
-def quote_filters(
-    q: Search = "",
-    speaker: Search = "",
-    publisher: Search = "",
-    since: Date = "",
-    until: Date = "",
-    type: Word = "",
-    act: Word = "",
-    kind: Word = "",
-    anonymous: bool = False,
-    via: Search = "",
-    order: Word = "",
-    offset: Offset = 0,
-) -> Filters:
-    """The quote list's GET form: the options of `onrecord query quotes` (q is --search)."""
-    return Filters(
-        search=q.strip() or None,
-        speaker=speaker.strip() or None,
-        publisher=publisher.strip() or None,
-        **_dated(since, until),
-        type=_choice("type", type, TYPES),
-        acts=_acts(act),
-        kind=kind.strip() or None,
-        anonymous=anonymous,
-        via=via.strip() or None,
-        order=_choice("order", order, queries.ORDERS),
-        offset=offset,
-    )
+def form_filters(form: dict[str, Any], q: str, sorts: Any) -> Filters:
+    """A list's GET form as the store's Filters, checked as its CLI command checks the same options: the dates
+    first (real dates, in order), then each choice in the form's order (a clear 422); a word is stripped and ""
+    is not given; `q` is the field the free-text box fills (name or search), `sorts` the list's sort keys."""
+    fields: dict[str, Any] = _dated(form["since"], form["until"])
+    for name, value in form.items():
+        if name == "sort":
+            fields[name] = _choice(name, value, sorts)
+        elif name in CHOICES:
+            fields[name] = _choice(name, value, CHOICES[name])
+        elif name == "act":
+            fields["acts"] = _acts(value)
+        elif name in ("since", "until"):
+            continue
+        elif isinstance(value, str):
+            fields[q if name == "q" else name] = value.strip() or None
+        else:
+            fields[name] = value
+    return Filters(**fields)
 
 
-def article_filters(
-    q: Search = "",
-    publisher: Search = "",
-    since: Date = "",
-    until: Date = "",
-    sort: Word = "",
-    order: Word = "",
-    offset: Offset = 0,
-) -> Filters:
-    """The article list's GET form: `onrecord query articles` (q is --search, words of the title)."""
-    return Filters(
-        search=q.strip() or None,
-        publisher=publisher.strip() or None,
-        **_dated(since, until),
-        sort=_choice("sort", sort, queries.ARTICLE_SORTS),
-        order=_choice("order", order, queries.ORDERS),
-        offset=offset,
-    )
+def list_form(names: str, q: str, sorts: Any = None) -> Callable[..., Filters]:
+    """The dependency that reads one list's GET form: the parameters `names` (in the order the API docs show
+    them) as FORM declares them.  FastAPI reads a dependency's parameters from its signature, so the one
+    function below gets the signature the list needs instead of a copy of the declarations per list."""
+    kind = inspect.Parameter.KEYWORD_ONLY
+    params = [inspect.Parameter(n, kind, default=FORM[n][1], annotation=FORM[n][0]) for n in names.split()]
+    signature = inspect.Signature(params, return_annotation=Filters)
+
+    def read_form(**given: Any) -> Filters:
+        bound = signature.bind(**given)
+        bound.apply_defaults()
+        return form_filters(bound.arguments, q, sorts)
+
+    read_form.__signature__ = signature  # type: ignore[attr-defined]
+    return read_form
 
 
-def publisher_filters(q: Search = "", since: Date = "", until: Date = "", sort: Word = "", order: Word = "") -> Filters:
-    """The publisher list's GET form: `onrecord query publishers` (q is --name)."""
-    return Filters(
-        name=q.strip() or None,
-        **_dated(since, until),
-        sort=_choice("sort", sort, queries.PUBLISHER_SORTS),
-        order=_choice("order", order, queries.ORDERS),
-    )
+# each list's form: the options of its `onrecord query` command (q is --name or --search)
+speaker_filters = list_form("q kind publisher since until sort order offset", "name", queries.SPEAKER_SORTS)
+quote_filters = list_form("q speaker publisher since until type act kind anonymous via order offset", "search")
+article_filters = list_form("q publisher since until sort order offset", "search", queries.ARTICLE_SORTS)
+publisher_filters = list_form("q since until sort order", "name", queries.PUBLISHER_SORTS)
 
 
 SpeakerFilters = Annotated[Filters, Depends(speaker_filters)]
