@@ -143,8 +143,16 @@ def list_page(request: Request, template: str, title: str, f: Filters, **context
     return page(request, template, title=title, f=f, values=values, **links, **context)
 
 
-def download(request: Request, corpus: Any, what: str, f: Filters, fmt: str) -> Response:
-    """The filtered rows as the file `onrecord query <what> … --format csv|json` prints, byte for byte."""
+def limited(f: Filters, limit: int) -> Filters:
+    """`f` with the page size of the route that asks (each list's page, API and download differ only in it)."""
+    f.limit = limit
+    return f
+
+
+def download(request: Request, corpus: Any, what: str, f: Filters) -> Response:
+    """The filtered rows as the file `onrecord query <what> … --format csv|json` prints, byte for byte (the
+    format is the path's ending: /<what>.csv or /<what>.json)."""
+    fmt = request.url.path.rsplit(".", 1)[1]
     table = corpus.table(what, f)
     text = queries.render(table, fmt) + "\n"
     media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
@@ -164,36 +172,31 @@ def api_corpus(corpus: CorpusDep) -> dict[str, Any]:
 def api_speakers(
     corpus: CorpusDep, f: SpeakerFilters, limit: int = Query(SPEAKERS_PER_PAGE, ge=1, le=1000)
 ) -> dict[str, Any]:
-    f.limit = limit
-    return corpus.speakers(f)
+    return corpus.speakers(limited(f, limit))
 
 
 @router.get("/speakers", response_class=HTMLResponse, include_in_schema=False)
 def speakers_page(request: Request, corpus: CorpusDep, f: SpeakerFilters) -> Response:
-    f.limit = SPEAKERS_PER_PAGE
-    result = corpus.speakers(f, overview=True)
+    result = corpus.speakers(limited(f, SPEAKERS_PER_PAGE), overview=True)
     return list_page(request, "speakers.html", "Speakers", f, **result)
 
 
 @router.get("/speakers.csv", include_in_schema=False)
 @router.get("/speakers.json", include_in_schema=False)
 def speakers_file(request: Request, corpus: CorpusDep, f: SpeakerFilters, limit: Limit = EXPORT_ROWS) -> Response:
-    f.limit = limit
-    return download(request, corpus, "speakers", f, request.url.path.rsplit(".", 1)[1])
+    return download(request, corpus, "speakers", limited(f, limit))
 
 
 @router.get("/api/speakers/{key:path}", tags=["corpus"], summary="One speaker: quotes and timeline")
 def api_speaker(
     key: str, corpus: CorpusDep, f: QuoteFilters, limit: int = Query(QUOTES_PER_PAGE, ge=1, le=500)
 ) -> dict[str, Any]:
-    f.limit = limit
-    return found_or_404(corpus.speaker(key, f), f"speaker {key!r}")
+    return found_or_404(corpus.speaker(key, limited(f, limit)), f"speaker {key!r}")
 
 
 @router.get("/speakers/{key:path}", response_class=HTMLResponse, include_in_schema=False)
 def speaker_page(request: Request, key: str, corpus: CorpusDep, f: QuoteFilters) -> Response:
-    f.limit = QUOTES_PER_PAGE
-    found = found_or_404(corpus.speaker(key, f), f"speaker {key!r}")
+    found = found_or_404(corpus.speaker(key, limited(f, QUOTES_PER_PAGE)), f"speaker {key!r}")
     chart = charts.timeline(found["timeline"], label=f"Quotes by {found['name']} per month")
     mix = charts.stacked(found["mix"], label="sourcing categories")
     mark = _marker(f)
@@ -241,19 +244,17 @@ def publishers_page(request: Request, corpus: CorpusDep, f: PublisherFilters) ->
 @router.get("/publishers.csv", include_in_schema=False)
 @router.get("/publishers.json", include_in_schema=False)
 def publishers_file(request: Request, corpus: CorpusDep, f: PublisherFilters) -> Response:
-    return download(request, corpus, "publishers", f, request.url.path.rsplit(".", 1)[1])
+    return download(request, corpus, "publishers", f)
 
 
 @router.get("/api/publishers/{name:path}", tags=["corpus"], summary="One publisher's sourcing profile")
 def api_publisher(name: str, corpus: CorpusDep, f: ArticleFilters) -> dict[str, Any]:
-    f.limit = ARTICLES_PER_PAGE
-    return found_or_404(corpus.publisher(name, f), f"publisher {name!r}")
+    return found_or_404(corpus.publisher(name, limited(f, ARTICLES_PER_PAGE)), f"publisher {name!r}")
 
 
 @router.get("/publishers/{name:path}", response_class=HTMLResponse, include_in_schema=False)
 def publisher_page(request: Request, name: str, corpus: CorpusDep, f: ArticleFilters) -> Response:
-    f.limit = ARTICLES_PER_PAGE
-    found = found_or_404(corpus.publisher(name, f), f"publisher {name!r}")
+    found = found_or_404(corpus.publisher(name, limited(f, ARTICLES_PER_PAGE)), f"publisher {name!r}")
     context = {
         "mix_chart": charts.stacked(found["mix"], label="sourcing categories"),
         "type_chart": charts.bars(list(found["types"].items()), label="attribution types"),
@@ -278,22 +279,19 @@ def _marker(f: Filters) -> Any:
 
 @router.get("/api/quotes", tags=["corpus"], summary="Quotes: the filters of onrecord query quotes, paged")
 def api_quotes(corpus: CorpusDep, f: QuoteFilters, limit: int = Query(QUOTES_PER_PAGE, ge=1, le=500)) -> dict[str, Any]:
-    f.limit = limit
-    return corpus.quotes(f)
+    return corpus.quotes(limited(f, limit))
 
 
 @router.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
 def quotes_page(request: Request, corpus: CorpusDep, f: QuoteFilters) -> Response:
-    f.limit = QUOTES_PER_PAGE
-    result = corpus.quotes(f)
+    result = corpus.quotes(limited(f, QUOTES_PER_PAGE))
     return list_page(request, "quotes.html", "Quotes", f, mark=_marker(f), types=TYPES, acts=ACTS, **result)
 
 
 @router.get("/quotes.csv", include_in_schema=False)
 @router.get("/quotes.json", include_in_schema=False)
 def quotes_file(request: Request, corpus: CorpusDep, f: QuoteFilters, limit: Limit = EXPORT_ROWS) -> Response:
-    f.limit = limit
-    return download(request, corpus, "quotes", f, request.url.path.rsplit(".", 1)[1])
+    return download(request, corpus, "quotes", limited(f, limit))
 
 
 # --- articles ------------------------------------------------------------------------------------
@@ -303,22 +301,19 @@ def quotes_file(request: Request, corpus: CorpusDep, f: QuoteFilters, limit: Lim
 def api_articles(
     corpus: CorpusDep, f: ArticleFilters, limit: int = Query(ARTICLES_PER_PAGE, ge=1, le=1000)
 ) -> dict[str, Any]:
-    f.limit = limit
-    return corpus.articles(f)
+    return corpus.articles(limited(f, limit))
 
 
 @router.get("/articles", response_class=HTMLResponse, include_in_schema=False)
 def articles_page(request: Request, corpus: CorpusDep, f: ArticleFilters) -> Response:
-    f.limit = ARTICLES_PER_PAGE
-    result = corpus.articles(f)
+    result = corpus.articles(limited(f, ARTICLES_PER_PAGE))
     return list_page(request, "articles.html", "Articles", f, mark=_marker(f), **result)
 
 
 @router.get("/articles.csv", include_in_schema=False)
 @router.get("/articles.json", include_in_schema=False)
 def articles_file(request: Request, corpus: CorpusDep, f: ArticleFilters, limit: Limit = EXPORT_ROWS) -> Response:
-    f.limit = limit
-    return download(request, corpus, "articles", f, request.url.path.rsplit(".", 1)[1])
+    return download(request, corpus, "articles", limited(f, limit))
 
 
 @router.get("/api/articles/{article_id}", tags=["corpus"], summary="One stored article record")
