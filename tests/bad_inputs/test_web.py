@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.web.conftest import ARTICLES, TestClient
+from tests.web.conftest import TestClient
 
 SURROGATE_JSON = rb'{"text": "\"Hi \ud800 there,\" she said."}'
 HUGE = "9223372036854775808"  # 2**63: past DuckDB's BIGINT, a 500 before
@@ -20,20 +20,11 @@ ARTICLE = "“We will reopen the bridge in May,” the mayor said on Monday."
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory, nlp):
-    from onrecord.store.ingest import ingest
-
-    path = tmp_path_factory.mktemp("corpus") / "corpus.duckdb"
-    summary = ingest([str(ARTICLES / "corpus.jsonl")], path, workers=1, progress=False, log=lambda message: None)
-    assert summary.stored == 6, summary.failures
-    return path
-
-
-@pytest.fixture(scope="module")
-def client(db):
+def client(corpus_db):
+    """The app over the shared test corpus (tests/conftest.py); a server error comes back as its 500."""
     from onrecord.web.app import create_app
 
-    with TestClient(create_app(db), raise_server_exceptions=False) as c:
+    with TestClient(create_app(corpus_db), raise_server_exceptions=False) as c:
         yield c
 
 
