@@ -68,9 +68,18 @@ def _dated(since: str, until: str) -> dict[str, str | None]:
 
 # Every parameter a corpus list's GET form may take, declared once: its type for FastAPI, and its default.
 FORM: dict[str, tuple[Any, Any]] = {
-    **{"q": (Search, ""), "speaker": (Search, ""), "kind": (Word, ""), "publisher": (Search, "")},
-    **{"since": (Date, ""), "until": (Date, ""), "type": (Word, ""), "act": (Word, "")},
-    **{"anonymous": (bool, False), "via": (Search, ""), "sort": (Word, ""), "order": (Word, "")},
+    "q": (Search, ""),
+    "speaker": (Search, ""),
+    "kind": (Word, ""),
+    "publisher": (Search, ""),
+    "since": (Date, ""),
+    "until": (Date, ""),
+    "type": (Word, ""),
+    "act": (Word, ""),
+    "anonymous": (bool, False),
+    "via": (Search, ""),
+    "sort": (Word, ""),
+    "order": (Word, ""),
     "offset": (Offset, 0),
 }
 CHOICES = {"type": TYPES, "order": queries.ORDERS}
@@ -82,14 +91,14 @@ def form_filters(form: dict[str, Any], q: str, sorts: Any) -> Filters:
     is not given; `q` is the field the free-text box fills (name or search), `sorts` the list's sort keys."""
     fields: dict[str, Any] = _dated(form["since"], form["until"])
     for name, value in form.items():
+        if name in ("since", "until"):
+            continue
         if name == "sort":
             fields[name] = _choice(name, value, sorts)
         elif name in CHOICES:
             fields[name] = _choice(name, value, CHOICES[name])
         elif name == "act":
             fields["acts"] = _acts(value)
-        elif name in ("since", "until"):
-            continue
         elif isinstance(value, str):
             fields[q if name == "q" else name] = value.strip() or None
         else:
