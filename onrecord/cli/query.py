@@ -25,6 +25,10 @@ ALIASES = click.option(
     type=click.Path(dir_okay=False),
     help="Speaker corrections (TSV) applied for this query after the stored ones; nothing is written.",
 )
+PUBLISHER = click.option("--publisher", help="Only articles from this publisher.")
+SPEAKER = click.option(
+    "--speaker", help="Identity key (person:olaf scholz), a variant key, or part of the speaker's name."
+)
 
 
 @contextmanager
@@ -108,12 +112,6 @@ def answer(question: str, db: str, aliases: str | None, fmt: str, options: dict[
     f = queries.Filters(**options)
     with reading(db, aliases) as store:
         click.echo(queries.render(getattr(queries, question)(store, f), fmt))
-
-
-PUBLISHER = click.option("--publisher", help="Only articles from this publisher.")
-SPEAKER = click.option(
-    "--speaker", help="Identity key (person:olaf scholz), a variant key, or part of the speaker's name."
-)
 
 
 @click.group()
