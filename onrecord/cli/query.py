@@ -25,6 +25,10 @@ ALIASES = click.option(
     type=click.Path(dir_okay=False),
     help="Speaker corrections (TSV) applied for this query after the stored ones; nothing is written.",
 )
+PUBLISHER = click.option("--publisher", help="Only articles from this publisher.")
+SPEAKER = click.option(
+    "--speaker", help="Identity key (person:olaf scholz), a variant key, or part of the speaker's name."
+)
 
 
 @contextmanager
@@ -86,6 +90,30 @@ def _sorts(name: str) -> dict[str, str]:
     return getattr(queries, name)
 
 
+def corpus_list(per_page: int, sorts: str) -> Callable:
+    """The options every corpus list ends with, after its own filters: --limit/--offset (`per_page` rows by
+    default), --sort/--order over queries.<sorts>, --aliases and --format, and the one-line error handling."""
+
+    def add(func: Callable) -> Callable:
+        for option in (handle_errors, FORMAT, ALIASES, sorting(_sorts(sorts)), paging(per_page)):
+            func = option(func)
+        return func
+
+    return add
+
+
+def answer(question: str, db: str, aliases: str | None, fmt: str, options: dict[str, Any]) -> None:
+    """Print what queries.<question> finds for the command's filter `options` (the store's `Filters` field
+    names; --act as given, split and checked here before the store is opened)."""
+    from onrecord.store import queries
+
+    if "act" in options:
+        options["acts"] = parse_acts(options.pop("act"))
+    f = queries.Filters(**options)
+    with reading(db, aliases) as store:
+        click.echo(queries.render(getattr(queries, question)(store, f), fmt))
+
+
 @click.group()
 def query() -> None:
     """Ask a corpus database: stats, speakers, quotes, articles, publishers, sources."""
@@ -110,104 +138,32 @@ def stats(db: str, fmt: str) -> None:
     "--kind",
     help="Only speakers of this kind (person, organization, unknown; unnamed: descriptions, unresolved: pronouns).",
 )
-@click.option("--publisher", help="Only articles from this publisher.")
+@PUBLISHER
 @dates
 @click.option("--name", help="Only speakers whose name or key contains this (case-insensitive).")
-@paging(20)
-@sorting(_sorts("SPEAKER_SORTS"))
-@ALIASES
-@FORMAT
-@handle_errors
-def speakers(
-    db: str,
-    kind: str | None,
-    publisher: str | None,
-    since: str | None,
-    until: str | None,
-    name: str | None,
-    limit: int,
-    offset: int,
-    sort: str,
-    order: str,
-    aliases: str | None,
-    fmt: str,
-) -> None:
+@corpus_list(20, "SPEAKER_SORTS")
+def speakers(db: str, aliases: str | None, fmt: str, **filters: Any) -> None:
     """Top speakers (corpus identities) by number of attributions, across articles."""
-    from onrecord.store.queries import Filters, render, speakers
-
-    f = Filters(
-        kind=kind,
-        publisher=publisher,
-        since=since,
-        until=until,
-        name=name,
-        limit=limit,
-        offset=offset,
-        sort=sort,
-        order=order,
-    )
-    with reading(db, aliases) as store:
-        click.echo(render(speakers(store, f), fmt))
+    answer("speakers", db, aliases, fmt, filters)
 
 
 @query.command()
 @DB_READ
-@click.option("--speaker", help="Identity key (person:olaf scholz), a variant key, or part of the speaker's name.")
+@SPEAKER
 @click.option(
     "--search", help="Words the quote's content holds, each as a whole word with its endings (email: emails)."
 )
 @dates
 @click.option("--anonymous", is_flag=True, help="Only anonymous sources.")
 @click.option("--via", help="Only statements relayed through this outlet (e.g. Reuters).")
-@click.option("--publisher", help="Only articles from this publisher.")
+@PUBLISHER
 @act_option
-@click.option("--type", "type_", type=click.Choice(["direct", "indirect", "mixed"]), help="Only this attribution type.")
+@click.option("--type", type=click.Choice(["direct", "indirect", "mixed"]), help="Only this attribution type.")
 @click.option("--kind", help="Only sources of this kind (person, organization, unnamed, unresolved, unknown).")
-@paging(50)
-@sorting(_sorts("QUOTE_SORTS"))
-@ALIASES
-@FORMAT
-@handle_errors
-def quotes(
-    db: str,
-    speaker: str | None,
-    search: str | None,
-    since: str | None,
-    until: str | None,
-    anonymous: bool,
-    via: str | None,
-    publisher: str | None,
-    act: str | None,
-    type_: str | None,
-    kind: str | None,
-    limit: int,
-    offset: int,
-    sort: str,
-    order: str,
-    aliases: str | None,
-    fmt: str,
-) -> None:
+@corpus_list(50, "QUOTE_SORTS")
+def quotes(db: str, aliases: str | None, fmt: str, **filters: Any) -> None:
     """Who said what: attributions with speaker, act, cue, content and relay, newest first."""
-    from onrecord.store.queries import Filters, quotes, render
-
-    f = Filters(
-        speaker=speaker,
-        search=search,
-        since=since,
-        until=until,
-        anonymous=anonymous,
-        via=via,
-        publisher=publisher,
-        acts=parse_acts(act),
-        limit=limit,
-        type=type_,
-        kind=kind,
-        offset=offset,
-        sort=sort,
-        order=order,
-    )
-    with reading(db, aliases) as store:
-        click.echo(render(quotes(store, f), fmt))
+    answer("quotes", db, aliases, fmt, filters)
 
 
 @query.command()
@@ -215,61 +171,20 @@ def quotes(
 @click.option("--publisher", help="Only articles from this publisher ((unknown): those without one).")
 @dates
 @click.option("--search", help="Words the article's title holds (whole words with their endings).")
-@paging(50)
-@sorting(_sorts("ARTICLE_SORTS"))
-@ALIASES
-@FORMAT
-@handle_errors
-def articles(
-    db: str,
-    publisher: str | None,
-    since: str | None,
-    until: str | None,
-    search: str | None,
-    limit: int,
-    offset: int,
-    sort: str,
-    order: str,
-    aliases: str | None,
-    fmt: str,
-) -> None:
+@corpus_list(50, "ARTICLE_SORTS")
+def articles(db: str, aliases: str | None, fmt: str, **filters: Any) -> None:
     """Stored articles with their counts of attributions and speakers, newest first."""
-    from onrecord.store.queries import Filters, articles, render
-
-    f = Filters(
-        publisher=publisher, since=since, until=until, search=search, limit=limit, offset=offset, sort=sort, order=order
-    )
-    with reading(db, aliases) as store:
-        click.echo(render(articles(store, f), fmt))
+    answer("articles", db, aliases, fmt, filters)
 
 
 @query.command()
 @DB_READ
 @dates
 @click.option("--name", help="Only publishers whose name contains this (case-insensitive).")
-@paging(0)
-@sorting(_sorts("PUBLISHER_SORTS"))
-@ALIASES
-@FORMAT
-@handle_errors
-def publishers(
-    db: str,
-    since: str | None,
-    until: str | None,
-    name: str | None,
-    limit: int,
-    offset: int,
-    sort: str,
-    order: str,
-    aliases: str | None,
-    fmt: str,
-) -> None:
+@corpus_list(0, "PUBLISHER_SORTS")
+def publishers(db: str, aliases: str | None, fmt: str, **filters: Any) -> None:
     """Publishers with their articles, attributions and shares of named, anonymous and relayed sources."""
-    from onrecord.store.queries import Filters, publishers, render
-
-    f = Filters(since=since, until=until, name=name, limit=limit, offset=offset, sort=sort, order=order)
-    with reading(db, aliases) as store:
-        click.echo(render(publishers(store, f), fmt))
+    answer("publishers", db, aliases, fmt, filters)
 
 
 @query.command()
@@ -278,12 +193,9 @@ def publishers(
 @ALIASES
 @FORMAT
 @handle_errors
-def sources(db: str, since: str | None, until: str | None, aliases: str | None, fmt: str) -> None:
+def sources(db: str, aliases: str | None, fmt: str, **filters: Any) -> None:
     """Per publisher: shares of named, unnamed and anonymous sources, and of wire relays."""
-    from onrecord.store.queries import Filters, render, sources
-
-    with reading(db, aliases) as store:
-        click.echo(render(sources(store, Filters(since=since, until=until)), fmt))
+    answer("sources", db, aliases, fmt, filters)
 
 
 @click.command()
@@ -318,7 +230,7 @@ def reading_statements(db: str) -> Iterator[Any]:
 
 @query.command()
 @DB_READ
-@click.option("--speaker", help="Identity key (person:olaf scholz), a variant key, or part of the speaker's name.")
+@SPEAKER
 @click.option("--min-publishers", type=int, help="Only statements carried by at least N outlets.")
 @click.option("--changed", is_flag=True, help="Only statements whose words a later direct quotation changed.")
 @click.option("--since", callback=_check_date, help="First published on or after YYYY-MM-DD.")

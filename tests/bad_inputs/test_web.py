@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.web.conftest import ARTICLES, TestClient
+from tests.web.conftest import TestClient
 
 SURROGATE_JSON = rb'{"text": "\"Hi \ud800 there,\" she said."}'
 HUGE = "9223372036854775808"  # 2**63: past DuckDB's BIGINT, a 500 before
@@ -20,20 +20,11 @@ ARTICLE = "“We will reopen the bridge in May,” the mayor said on Monday."
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory, nlp):
-    from onrecord.store.ingest import ingest
-
-    path = tmp_path_factory.mktemp("corpus") / "corpus.duckdb"
-    summary = ingest([str(ARTICLES / "corpus.jsonl")], path, workers=1, progress=False, log=lambda message: None)
-    assert summary.stored == 6, summary.failures
-    return path
-
-
-@pytest.fixture(scope="module")
-def client(db):
+def client(corpus_db):
+    """The app over the shared test corpus (tests/conftest.py); a server error comes back as its 500."""
     from onrecord.web.app import create_app
 
-    with TestClient(create_app(db), raise_server_exceptions=False) as c:
+    with TestClient(create_app(corpus_db), raise_server_exceptions=False) as c:
         yield c
 
 
@@ -206,6 +197,23 @@ ODD = [
 ]
 
 
+def send_odd(client, route, names: list[str]) -> int:
+    """Each ODD value in `route`'s path parameters and in each of the query parameters `names` in turn: never a
+    500, and any 4xx a clear one.  How many requests were sent (a route without parameters: one)."""
+    sent = 0
+    for value in ODD:
+        url = re.sub(r"\{[^}]+\}", lambda _, v=value: quote(v, safe="") or "x", route.path)
+        for params in [{name: value} for name in names] or [{}]:
+            response = client.get(url, params=params)
+            sent += 1
+            assert response.status_code < 500, (url, params, response.text[:300])
+            if response.status_code >= 400:
+                assert_clear_4xx(response)
+        if not route.dependant.path_params and not names:
+            break
+    return sent
+
+
 def get_routes() -> list:
     from onrecord.web.routers import article, corpus, meta
 
@@ -215,18 +223,7 @@ def get_routes() -> list:
 def test_no_get_route_answers_500_to_odd_parameters(client):
     sent = 0
     for route in get_routes():
-        query = [p.name for p in route.dependant.query_params]
-        paths = [p.name for p in route.dependant.path_params]
-        for value in ODD:
-            url = re.sub(r"\{[^}]+\}", lambda _, v=value: quote(v, safe="") or "x", route.path)
-            for params in [{name: value} for name in query] or [{}]:
-                response = client.get(url, params=params)
-                sent += 1
-                assert response.status_code < 500, (url, params, response.text[:300])
-                if response.status_code >= 400:
-                    assert_clear_4xx(response)
-            if not paths and not query:
-                break
+        sent += send_odd(client, route, [p.name for p in route.dependant.query_params])
     raw = ["/api/speakers?q=%ED%A0%80", "/speakers/%ED%A0%80", "/api/quotes?q=%FF%FE", "/articles/%00"]
     for url in raw:
         assert client.get(url).status_code < 500, url
@@ -310,14 +307,7 @@ def test_no_statement_route_answers_500_to_odd_parameters(client):
     for route in (r for r in statements.router.routes if "GET" in r.methods):
         names = [p.name for p in route.dependant.query_params]
         names += [p.name for d in route.dependant.dependencies for p in d.query_params]
-        for value in ODD:
-            url = re.sub(r"\{[^}]+\}", lambda _, v=value: quote(v, safe="") or "x", route.path)
-            for params in [{name: value} for name in names] or [{}]:
-                response = client.get(url, params=params)
-                sent += 1
-                assert response.status_code < 500, (url, params, response.text[:300])
-                if response.status_code >= 400:
-                    assert_clear_4xx(response)
+        sent += send_odd(client, route, names)
     assert sent > 100
 
 

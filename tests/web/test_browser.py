@@ -6,51 +6,16 @@ A real uvicorn serves the app on 127.0.0.1; the page may fetch nothing from any 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
-import threading
-import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
-from tests.web.conftest import ARTICLES
+from tests.web.conftest import ARTICLES, keep_local, serve
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOT = Path("/tmp/onrecord-ui.png")
 
 pytestmark = pytest.mark.slow
-
-
-def serve(app):
-    """A real uvicorn serving `app` on a free loopback port, in a thread; yields its base URL."""
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -69,36 +34,12 @@ def small_server(nlp):
     yield from serve(create_app(settings=Settings(max_body_mb=0.01)))
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1360, "height": 1000}, accept_downloads=True)
     page = context.new_page()
-    outside: list[str] = []
+    outside = keep_local(page)
     dialogs: list[str] = []
-
-    def only_local(route):
-        host = urlparse(route.request.url).hostname
-        if route.request.url.startswith(("blob:", "data:")) or host == "127.0.0.1":
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_local)
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.outside, page.dialogs = outside, dialogs
     yield page

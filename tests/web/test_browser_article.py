@@ -8,16 +8,14 @@ speakers of an article share a colour.  Screenshots of each page at 1400 and 390
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
-from urllib.parse import quote, urlparse
+from urllib.parse import quote
 
 import pytest
 
-from tests.conftest import REPO, SHARED
-from tests.web.conftest import ARTICLES
-from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS, serve
+from tests.conftest import REPO, SHARED, ingest_quietly, stored_hashes
+from tests.web.conftest import ARTICLES, keep_local, serve
 
 pytestmark = pytest.mark.slow
 
@@ -33,11 +31,9 @@ EDGE = 1  # px: a fragment jump puts a row's top at -0.36 px (sub-pixel layout)
 @pytest.fixture(scope="module")
 def db(tmp_path_factory, nlp):
     """A corpus of the web test articles, the hearing and (where ../shared is here) the seed article."""
-    from onrecord.store.ingest import ingest
-
     path = tmp_path_factory.mktemp("corpus") / "corpus.duckdb"
     inputs = [str(ARTICLES / "corpus.jsonl"), str(HEARING)] + ([str(SEED)] if SEED.exists() else [])
-    summary = ingest(inputs, path, workers=1, progress=False, log=lambda message: None)
+    summary = ingest_quietly(inputs, path)
     assert summary.failed == 0, summary.failures
     return path
 
@@ -45,13 +41,7 @@ def db(tmp_path_factory, nlp):
 @pytest.fixture(scope="module")
 def hashes(db) -> dict[str, str]:
     """Article name → content hash, straight from the database."""
-    import duckdb
-
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return {Path(name).stem: h for name, h in con.execute("SELECT name, hash FROM articles").fetchall()}
-    finally:
-        con.close()
+    return {Path(name).stem: h for name, h in stored_hashes(db).items()}
 
 
 @pytest.fixture(scope="module")
@@ -59,20 +49,6 @@ def server(db):
     from onrecord.web.app import create_app
 
     yield from serve(create_app(db))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -84,17 +60,7 @@ def opened(browser):
         context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
         contexts.append(context)
         page = context.new_page()
-        page.outside, page.errors = [], []
-
-        def only_local(route):
-            url = route.request.url
-            if url.startswith(("blob:", "data:")) or urlparse(url).hostname == "127.0.0.1":
-                route.continue_()
-            else:
-                page.outside.append(url)
-                route.abort()
-
-        page.route("**/*", only_local)
+        page.outside, page.errors = keep_local(page), []
         page.on("pageerror", lambda error: page.errors.append(str(error)))
         return page
 

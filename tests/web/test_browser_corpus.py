@@ -8,118 +8,56 @@ no corpus page scrolls sideways at 390 px.  Screenshots at 1400 and 390 px go to
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
-from urllib.parse import quote, urlparse
+from urllib.parse import quote
 
 import pytest
 
-from tests.web.conftest import ARTICLES
-from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS, serve
+from tests.conftest import stored_hashes
+from tests.web.conftest import keep_local, onrecord_query
 
 pytestmark = pytest.mark.slow
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory, nlp):
-    from onrecord.store.ingest import ingest
-
-    path = tmp_path_factory.mktemp("corpus") / "corpus.duckdb"
-    summary = ingest([str(ARTICLES / "corpus.jsonl")], path, workers=1, progress=False, log=lambda message: None)
-    assert summary.stored == 6, summary.failures
-    return path
-
-
-@pytest.fixture(scope="module")
-def server(db):
-    from onrecord.web.app import create_app
-
-    yield from serve(create_app(db))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+LEDGER_DIRECT = ("quotes", "--publisher", "Harbourton Ledger", "--type", "direct", "--limit", "0")
 
 
 def new_page(browser, width: int):
     context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
     page = context.new_page()
-    outside: list[str] = []
-
-    def only_local(route):
-        if urlparse(route.request.url).hostname == "127.0.0.1" or route.request.url.startswith(("blob:", "data:")):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_local)
-    page.outside = outside
+    page.outside = keep_local(page)
     return context, page
 
 
-def cli(db, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "onrecord.cli", "query", *args, "--db", str(db)],
-        capture_output=True,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.decode("utf-8")
-
-
-def test_quote_filters_and_the_csv_download_match_the_cli(browser, server, db, tmp_path):
+def test_quote_filters_and_the_csv_download_match_the_cli(browser, corpus_server, corpus_db, tmp_path):
     context, page = new_page(browser, 1400)
     try:
-        page.goto(server + "/quotes")
+        page.goto(corpus_server + "/quotes")
         every = page.locator("#quotes blockquote").count()
         page.fill("form.filters input[name=publisher]", "Harbourton Ledger")
         page.select_option("form.filters select[name=type]", "direct")
         page.click("form.filters button[type=submit]")
         page.wait_for_url("**/quotes?*type=direct*")
         shown = page.locator("#quotes blockquote").all_inner_texts()
-        expected = json.loads(
-            cli(
-                db, "quotes", "--publisher", "Harbourton Ledger", "--type", "direct", "--limit", "0", "--format", "json"
-            )
-        )
+        expected = json.loads(onrecord_query(corpus_db, *LEDGER_DIRECT, "--format", "json"))
         assert 0 < len(shown) < every
         assert shown == [r["content"].strip() for r in expected]
         with page.expect_download() as started:
             page.click(".downloads a:text('CSV')")
         saved = tmp_path / "quotes.csv"
         started.value.save_as(saved)
-        expected_csv = cli(
-            db, "quotes", "--publisher", "Harbourton Ledger", "--type", "direct", "--limit", "0", "--format", "csv"
-        )
+        expected_csv = onrecord_query(corpus_db, *LEDGER_DIRECT, "--format", "csv")
         assert saved.read_bytes().decode("utf-8") == expected_csv
         assert page.outside == []
     finally:
         context.close()
 
 
-def test_articles_reach_every_stored_article(browser, server, db):
-    import duckdb
-
-    con = duckdb.connect(str(db), read_only=True)
-    stored = {h for (h,) in con.execute("SELECT hash FROM articles").fetchall()}
-    con.close()
+def test_articles_reach_every_stored_article(browser, corpus_server, corpus_db):
+    stored = set(stored_hashes(corpus_db).values())
     context, page = new_page(browser, 1400)
     try:
         seen: set[str] = set()
-        page.goto(server + "/articles")
+        page.goto(corpus_server + "/articles")
         while True:
             hrefs = page.locator("#article-table a[href^='/articles/']").evaluate_all(
                 "els => els.map(e => e.getAttribute('href'))"
@@ -131,7 +69,7 @@ def test_articles_reach_every_stored_article(browser, server, db):
             following.click()
         assert seen == stored
         first = sorted(stored)[0]
-        page.goto(server + f"/articles/{first}")
+        page.goto(corpus_server + f"/articles/{first}")
         assert page.locator("h1").count() == 1
     finally:
         context.close()
@@ -140,21 +78,21 @@ def test_articles_reach_every_stored_article(browser, server, db):
 PAGES = ["/quotes", "/speakers", "/publishers", "/articles", "/quotes?q=boats", "/statements"]
 
 
-def test_no_sideways_scroll_at_390_px_and_screenshots(browser, server, db):
+def test_no_sideways_scroll_at_390_px_and_screenshots(browser, corpus_server, corpus_db):
     ARTIFACTS.mkdir(exist_ok=True)
-    con = __import__("duckdb").connect(str(db), read_only=True)
+    con = __import__("duckdb").connect(str(corpus_db), read_only=True)
     publisher = con.execute("SELECT publisher FROM articles WHERE publisher IS NOT NULL LIMIT 1").fetchone()[0]
     con.close()
     paths = [*PAGES, "/publishers/" + quote(publisher)]
     for width in (1400, 390):
         context, page = new_page(browser, width)
         try:
-            page.goto(server + "/speakers")
+            page.goto(corpus_server + "/speakers")
             key = page.locator("#speaker-table tbody a").first.get_attribute("href")
-            page.goto(server + "/statements")
+            page.goto(corpus_server + "/statements")
             statement = page.locator('#statements tbody a[href^="/statements/"]').first.get_attribute("href")
             for path in [*paths, key, statement]:
-                page.goto(server + path)
+                page.goto(corpus_server + path)
                 overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
                 if width == 390:
                     assert overflow <= 0, (path, overflow)

@@ -11,41 +11,16 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.web.conftest import ARTICLES, TestClient, remote_assets
+from tests.conftest import stored_hashes
+from tests.web.conftest import onrecord_query, remote_assets
 
 pytest.importorskip("onrecord.store.ingest", reason="the corpus store (onrecord/store) is not here yet")
 
-CORPUS = ARTICLES / "corpus.jsonl"
-
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory, nlp):
-    from onrecord.store.ingest import ingest
-
-    path = tmp_path_factory.mktemp("corpus") / "corpus.duckdb"
-    summary = ingest([str(CORPUS)], path, workers=1, progress=False, log=lambda message: None)
-    assert summary.stored == 6 and summary.failed == 0, summary.failures
-    return path
-
-
-@pytest.fixture(scope="module")
-def corpus_client(db):
-    from onrecord.web.app import create_app
-
-    with TestClient(create_app(db)) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def hashes(db) -> dict[str, str]:
+def hashes(corpus_db) -> dict[str, str]:
     """Article name (the JSONL id) → content hash, read straight from the database."""
-    import duckdb
-
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return dict(con.execute("SELECT name, hash FROM articles").fetchall())
-    finally:
-        con.close()
+    return stored_hashes(corpus_db)
 
 
 def speaker_key(client, name: str) -> str:
@@ -167,20 +142,20 @@ def test_bad_corpus_requests_are_clear_4xx(corpus_client, path, status):
         assert response.json()["detail"]
 
 
-def test_the_database_is_only_read(db, corpus_client):
-    before = (db.stat().st_size, db.stat().st_mtime_ns)
+def test_the_database_is_only_read(corpus_db, corpus_client):
+    before = (corpus_db.stat().st_size, corpus_db.stat().st_mtime_ns)
     for path in ("/speakers", "/publishers", "/quotes?q=bridge", "/api/corpus"):
         assert corpus_client.get(path).status_code == 200
-    assert (db.stat().st_size, db.stat().st_mtime_ns) == before
+    assert (corpus_db.stat().st_size, corpus_db.stat().st_mtime_ns) == before
 
 
-def test_a_locked_database_is_a_503_with_the_stores_message(db, corpus_client):
+def test_a_locked_database_is_a_503_with_the_stores_message(corpus_db, corpus_client):
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
             "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ok', flush=True); time.sleep(60)",
-            str(db),
+            str(corpus_db),
         ],
         stdout=subprocess.PIPE,
     )
@@ -196,7 +171,7 @@ def test_a_locked_database_is_a_503_with_the_stores_message(db, corpus_client):
 
 
 @pytest.mark.slow
-def test_serve_command_binds_loopback_and_refuses_a_missing_db(tmp_path, db):
+def test_serve_command_binds_loopback_and_refuses_a_missing_db(tmp_path, corpus_db):
     import socket
 
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
@@ -213,7 +188,7 @@ def test_serve_command_binds_loopback_and_refuses_a_missing_db(tmp_path, db):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "onrecord.cli", "serve", "--db", str(db), "--port", str(port)],
+        [sys.executable, "-m", "onrecord.cli", "serve", "--db", str(corpus_db), "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -237,12 +212,12 @@ def test_serve_command_binds_loopback_and_refuses_a_missing_db(tmp_path, db):
         server.wait(timeout=30)
 
 
-def test_speaker_list_agrees_with_query_speakers(db, corpus_client):
+def test_speaker_list_agrees_with_query_speakers(corpus_db, corpus_client):
     """The page and `onrecord query speakers` count from one aggregation."""
     from onrecord.store import queries
     from onrecord.store.db import Store
 
-    with Store.open(db, read_only=True) as store:
+    with Store.open(corpus_db, read_only=True) as store:
         rows = queries.speakers(store, queries.Filters()).rows
     cli = {r["key"]: r["attributions"] for r in rows}
     web = corpus_client.get("/api/speakers", params={"limit": 1000}).json()
@@ -251,13 +226,13 @@ def test_speaker_list_agrees_with_query_speakers(db, corpus_client):
     assert beyond["speakers"] == [] and beyond["total"] == 1
 
 
-def test_publisher_pages_agree_with_query_sources(db, corpus_client):
+def test_publisher_pages_agree_with_query_sources(corpus_db, corpus_client):
     """`onrecord query sources` and the publisher pages report the same shares for the same database:
     both sort attributions into the categories of onrecord.keys."""
     from onrecord.store import queries
     from onrecord.store.db import Store
 
-    with Store.open(db, read_only=True) as store:
+    with Store.open(corpus_db, read_only=True) as store:
         cli = {r["publisher"]: r for r in queries.sources(store, queries.Filters()).rows}
     web = {p["name"]: p for p in corpus_client.get("/api/publishers").json()["publishers"]}
     assert cli and set(cli) <= set(web)
@@ -276,18 +251,6 @@ def test_publisher_pages_agree_with_query_sources(db, corpus_client):
 
 
 # --- the corpus lists (issue 13) -------------------------------------------------------------------
-
-
-def cli(db, *args: str) -> str:
-    """`onrecord query …` as a user runs it: its stdout, byte for byte."""
-    result = subprocess.run(
-        [sys.executable, "-m", "onrecord.cli", "query", *args, "--db", str(db)],
-        capture_output=True,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.decode("utf-8")
 
 
 @pytest.mark.parametrize(
@@ -313,20 +276,22 @@ def cli(db, *args: str) -> str:
         ("/publishers.json", ["publishers", "--format", "json"]),
     ],
 )
-def test_downloads_equal_the_cli_output(db, corpus_client, url, args):
+def test_downloads_equal_the_cli_output(corpus_db, corpus_client, url, args):
     response = corpus_client.get(url)
     assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
-    assert response.content.decode("utf-8") == cli(db, *args)
+    assert response.content.decode("utf-8") == onrecord_query(corpus_db, *args)
 
 
-def test_quote_filters_narrow_to_the_cli_rows(db, corpus_client):
+def test_quote_filters_narrow_to_the_cli_rows(corpus_db, corpus_client):
     every = corpus_client.get("/api/quotes", params={"limit": 500}).json()
     direct = corpus_client.get("/api/quotes", params={"type": "direct", "limit": 500}).json()
     assert 0 < direct["total"] < every["total"]
-    expected = json.loads(cli(db, "quotes", "--type", "direct", "--limit", "0", "--format", "json"))
+    expected = json.loads(onrecord_query(corpus_db, "quotes", "--type", "direct", "--limit", "0", "--format", "json"))
     assert [(q["name"], q["id"]) for q in direct["quotes"]] == [(r["article"], r["id"]) for r in expected]
     page = corpus_client.get("/quotes", params={"type": "direct", "publisher": "Harbourton Ledger"}).text
-    shown = json.loads(cli(db, "quotes", "--type", "direct", "--publisher", "Harbourton Ledger", "--format", "json"))
+    shown = json.loads(
+        onrecord_query(corpus_db, "quotes", "--type", "direct", "--publisher", "Harbourton Ledger", "--format", "json")
+    )
     assert page.count("<blockquote>") == len(shown) > 0
     assert 'href="/quotes.csv?type=direct&amp;publisher=Harbourton+Ledger"' in page
 

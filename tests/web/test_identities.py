@@ -8,27 +8,16 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from tests.web.conftest import ARTICLES, TestClient
-
-CORPUS = ARTICLES / "corpus.jsonl"
-
-
-@pytest.fixture(scope="module")
-def ingested(tmp_path_factory, nlp):
-    from onrecord.store.ingest import ingest
-
-    path = tmp_path_factory.mktemp("ident") / "corpus.duckdb"
-    summary = ingest([str(CORPUS)], path, workers=1, progress=False, log=lambda message: None)
-    assert summary.stored == 6
-    return path
+from tests.web.conftest import TestClient
 
 
 @pytest.fixture
-def client(ingested, tmp_path):
+def client(corpus_db, tmp_path):
+    """The app over a copy of the shared test corpus: these tests write speaker corrections."""
     from onrecord.web.app import create_app
 
     db = tmp_path / "copy.duckdb"
-    shutil.copy(ingested, db)
+    shutil.copy(corpus_db, db)
     with TestClient(create_app(db)) as c:
         c.db = db
         yield c

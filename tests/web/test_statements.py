@@ -11,6 +11,7 @@ from html import unescape
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import ingest_quietly
 from tests.store.test_store_statements import FERRY, write
 from tests.web.conftest import TestClient, remote_assets
 
@@ -36,12 +37,10 @@ TOLLS = [
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory, nlp):
-    from onrecord.store.ingest import ingest
-
     root = tmp_path_factory.mktemp("statements-web")
     path = root / "corpus.duckdb"
     source = write(root / "articles.jsonl", FERRY + TOLLS)
-    summary = ingest([str(source)], path, workers=1, progress=False, log=lambda message: None)
+    summary = ingest_quietly([str(source)], path)
     assert summary.stored == len(FERRY + TOLLS), summary.failures
     return path
 

@@ -7,6 +7,8 @@ corpus; `absent` answers the same paths with a 404 that says how to start one wi
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
@@ -64,86 +66,68 @@ def _dated(since: str, until: str) -> dict[str, str | None]:
     return found
 
 
-def speaker_filters(
-    q: Search = "",
-    kind: Word = "",
-    publisher: Search = "",
-    since: Date = "",
-    until: Date = "",
-    sort: Word = "",
-    order: Word = "",
-    offset: Offset = 0,
-) -> Filters:
-    """The speaker list's GET form: the options of `onrecord query speakers` (q is --name)."""
-    return Filters(
-        name=q.strip() or None,
-        kind=kind.strip() or None,
-        publisher=publisher.strip() or None,
-        **_dated(since, until),
-        sort=_choice("sort", sort, queries.SPEAKER_SORTS),
-        order=_choice("order", order, queries.ORDERS),
-        offset=offset,
-    )
+# Every parameter a corpus list's GET form may take, declared once: its type for FastAPI, and its default.
+FORM: dict[str, tuple[Any, Any]] = {
+    "q": (Search, ""),
+    "speaker": (Search, ""),
+    "kind": (Word, ""),
+    "publisher": (Search, ""),
+    "since": (Date, ""),
+    "until": (Date, ""),
+    "type": (Word, ""),
+    "act": (Word, ""),
+    "anonymous": (bool, False),
+    "via": (Search, ""),
+    "sort": (Word, ""),
+    "order": (Word, ""),
+    "offset": (Offset, 0),
+}
+CHOICES = {"type": TYPES, "order": queries.ORDERS}
 
 
-def quote_filters(
-    q: Search = "",
-    speaker: Search = "",
-    publisher: Search = "",
-    since: Date = "",
-    until: Date = "",
-    type: Word = "",
-    act: Word = "",
-    kind: Word = "",
-    anonymous: bool = False,
-    via: Search = "",
-    order: Word = "",
-    offset: Offset = 0,
-) -> Filters:
-    """The quote list's GET form: the options of `onrecord query quotes` (q is --search)."""
-    return Filters(
-        search=q.strip() or None,
-        speaker=speaker.strip() or None,
-        publisher=publisher.strip() or None,
-        **_dated(since, until),
-        type=_choice("type", type, TYPES),
-        acts=_acts(act),
-        kind=kind.strip() or None,
-        anonymous=anonymous,
-        via=via.strip() or None,
-        order=_choice("order", order, queries.ORDERS),
-        offset=offset,
-    )
+def form_filters(form: dict[str, Any], q: str, sorts: Any) -> Filters:
+    """A list's GET form as the store's Filters, checked as its CLI command checks the same options: the dates
+    first (real dates, in order), then each choice in the form's order (a clear 422); a word is stripped and ""
+    is not given; `q` is the field the free-text box fills (name or search), `sorts` the list's sort keys."""
+    fields: dict[str, Any] = _dated(form["since"], form["until"])
+    for name, value in form.items():
+        if name in ("since", "until"):
+            continue
+        if name == "sort":
+            fields[name] = _choice(name, value, sorts)
+        elif name in CHOICES:
+            fields[name] = _choice(name, value, CHOICES[name])
+        elif name == "act":
+            fields["acts"] = _acts(value)
+        elif isinstance(value, str):
+            fields[q if name == "q" else name] = value.strip() or None
+        else:
+            fields[name] = value
+    return Filters(**fields)
 
 
-def article_filters(
-    q: Search = "",
-    publisher: Search = "",
-    since: Date = "",
-    until: Date = "",
-    sort: Word = "",
-    order: Word = "",
-    offset: Offset = 0,
-) -> Filters:
-    """The article list's GET form: `onrecord query articles` (q is --search, words of the title)."""
-    return Filters(
-        search=q.strip() or None,
-        publisher=publisher.strip() or None,
-        **_dated(since, until),
-        sort=_choice("sort", sort, queries.ARTICLE_SORTS),
-        order=_choice("order", order, queries.ORDERS),
-        offset=offset,
-    )
+def list_form(names: str, q: str, sorts: Any = None) -> Callable[..., Filters]:
+    """The dependency that reads one list's GET form: the parameters `names` (in the order the API docs show
+    them) as FORM declares them.  FastAPI reads a dependency's parameters from its signature, so the one
+    function below gets the signature the list needs instead of a copy of the declarations per list."""
+    kind = inspect.Parameter.KEYWORD_ONLY
+    params = [inspect.Parameter(n, kind, default=FORM[n][1], annotation=FORM[n][0]) for n in names.split()]
+    signature = inspect.Signature(params, return_annotation=Filters)
+
+    def read_form(**given: Any) -> Filters:
+        bound = signature.bind(**given)
+        bound.apply_defaults()
+        return form_filters(bound.arguments, q, sorts)
+
+    read_form.__signature__ = signature  # type: ignore[attr-defined]
+    return read_form
 
 
-def publisher_filters(q: Search = "", since: Date = "", until: Date = "", sort: Word = "", order: Word = "") -> Filters:
-    """The publisher list's GET form: `onrecord query publishers` (q is --name)."""
-    return Filters(
-        name=q.strip() or None,
-        **_dated(since, until),
-        sort=_choice("sort", sort, queries.PUBLISHER_SORTS),
-        order=_choice("order", order, queries.ORDERS),
-    )
+# each list's form: the options of its `onrecord query` command (q is --name or --search)
+speaker_filters = list_form("q kind publisher since until sort order offset", "name", queries.SPEAKER_SORTS)
+quote_filters = list_form("q speaker publisher since until type act kind anonymous via order offset", "search")
+article_filters = list_form("q publisher since until sort order offset", "search", queries.ARTICLE_SORTS)
+publisher_filters = list_form("q since until sort order", "name", queries.PUBLISHER_SORTS)
 
 
 SpeakerFilters = Annotated[Filters, Depends(speaker_filters)]
@@ -168,8 +152,16 @@ def list_page(request: Request, template: str, title: str, f: Filters, **context
     return page(request, template, title=title, f=f, values=values, **links, **context)
 
 
-def download(request: Request, corpus: Any, what: str, f: Filters, fmt: str) -> Response:
-    """The filtered rows as the file `onrecord query <what> … --format csv|json` prints, byte for byte."""
+def limited(f: Filters, limit: int) -> Filters:
+    """`f` with the page size of the route that asks (each list's page, API and download differ only in it)."""
+    f.limit = limit
+    return f
+
+
+def download(request: Request, corpus: Any, what: str, f: Filters) -> Response:
+    """The filtered rows as the file `onrecord query <what> … --format csv|json` prints, byte for byte (the
+    format is the path's ending: /<what>.csv or /<what>.json)."""
+    fmt = request.url.path.rsplit(".", 1)[1]
     table = corpus.table(what, f)
     text = queries.render(table, fmt) + "\n"
     media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
@@ -189,36 +181,31 @@ def api_corpus(corpus: CorpusDep) -> dict[str, Any]:
 def api_speakers(
     corpus: CorpusDep, f: SpeakerFilters, limit: int = Query(SPEAKERS_PER_PAGE, ge=1, le=1000)
 ) -> dict[str, Any]:
-    f.limit = limit
-    return corpus.speakers(f)
+    return corpus.speakers(limited(f, limit))
 
 
 @router.get("/speakers", response_class=HTMLResponse, include_in_schema=False)
 def speakers_page(request: Request, corpus: CorpusDep, f: SpeakerFilters) -> Response:
-    f.limit = SPEAKERS_PER_PAGE
-    result = corpus.speakers(f, overview=True)
+    result = corpus.speakers(limited(f, SPEAKERS_PER_PAGE), overview=True)
     return list_page(request, "speakers.html", "Speakers", f, **result)
 
 
 @router.get("/speakers.csv", include_in_schema=False)
 @router.get("/speakers.json", include_in_schema=False)
 def speakers_file(request: Request, corpus: CorpusDep, f: SpeakerFilters, limit: Limit = EXPORT_ROWS) -> Response:
-    f.limit = limit
-    return download(request, corpus, "speakers", f, request.url.path.rsplit(".", 1)[1])
+    return download(request, corpus, "speakers", limited(f, limit))
 
 
 @router.get("/api/speakers/{key:path}", tags=["corpus"], summary="One speaker: quotes and timeline")
 def api_speaker(
     key: str, corpus: CorpusDep, f: QuoteFilters, limit: int = Query(QUOTES_PER_PAGE, ge=1, le=500)
 ) -> dict[str, Any]:
-    f.limit = limit
-    return found_or_404(corpus.speaker(key, f), f"speaker {key!r}")
+    return found_or_404(corpus.speaker(key, limited(f, limit)), f"speaker {key!r}")
 
 
 @router.get("/speakers/{key:path}", response_class=HTMLResponse, include_in_schema=False)
 def speaker_page(request: Request, key: str, corpus: CorpusDep, f: QuoteFilters) -> Response:
-    f.limit = QUOTES_PER_PAGE
-    found = found_or_404(corpus.speaker(key, f), f"speaker {key!r}")
+    found = found_or_404(corpus.speaker(key, limited(f, QUOTES_PER_PAGE)), f"speaker {key!r}")
     chart = charts.timeline(found["timeline"], label=f"Quotes by {found['name']} per month")
     mix = charts.stacked(found["mix"], label="sourcing categories")
     mark = _marker(f)
@@ -266,19 +253,17 @@ def publishers_page(request: Request, corpus: CorpusDep, f: PublisherFilters) ->
 @router.get("/publishers.csv", include_in_schema=False)
 @router.get("/publishers.json", include_in_schema=False)
 def publishers_file(request: Request, corpus: CorpusDep, f: PublisherFilters) -> Response:
-    return download(request, corpus, "publishers", f, request.url.path.rsplit(".", 1)[1])
+    return download(request, corpus, "publishers", f)
 
 
 @router.get("/api/publishers/{name:path}", tags=["corpus"], summary="One publisher's sourcing profile")
 def api_publisher(name: str, corpus: CorpusDep, f: ArticleFilters) -> dict[str, Any]:
-    f.limit = ARTICLES_PER_PAGE
-    return found_or_404(corpus.publisher(name, f), f"publisher {name!r}")
+    return found_or_404(corpus.publisher(name, limited(f, ARTICLES_PER_PAGE)), f"publisher {name!r}")
 
 
 @router.get("/publishers/{name:path}", response_class=HTMLResponse, include_in_schema=False)
 def publisher_page(request: Request, name: str, corpus: CorpusDep, f: ArticleFilters) -> Response:
-    f.limit = ARTICLES_PER_PAGE
-    found = found_or_404(corpus.publisher(name, f), f"publisher {name!r}")
+    found = found_or_404(corpus.publisher(name, limited(f, ARTICLES_PER_PAGE)), f"publisher {name!r}")
     context = {
         "mix_chart": charts.stacked(found["mix"], label="sourcing categories"),
         "type_chart": charts.bars(list(found["types"].items()), label="attribution types"),
@@ -303,22 +288,19 @@ def _marker(f: Filters) -> Any:
 
 @router.get("/api/quotes", tags=["corpus"], summary="Quotes: the filters of onrecord query quotes, paged")
 def api_quotes(corpus: CorpusDep, f: QuoteFilters, limit: int = Query(QUOTES_PER_PAGE, ge=1, le=500)) -> dict[str, Any]:
-    f.limit = limit
-    return corpus.quotes(f)
+    return corpus.quotes(limited(f, limit))
 
 
 @router.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
 def quotes_page(request: Request, corpus: CorpusDep, f: QuoteFilters) -> Response:
-    f.limit = QUOTES_PER_PAGE
-    result = corpus.quotes(f)
+    result = corpus.quotes(limited(f, QUOTES_PER_PAGE))
     return list_page(request, "quotes.html", "Quotes", f, mark=_marker(f), types=TYPES, acts=ACTS, **result)
 
 
 @router.get("/quotes.csv", include_in_schema=False)
 @router.get("/quotes.json", include_in_schema=False)
 def quotes_file(request: Request, corpus: CorpusDep, f: QuoteFilters, limit: Limit = EXPORT_ROWS) -> Response:
-    f.limit = limit
-    return download(request, corpus, "quotes", f, request.url.path.rsplit(".", 1)[1])
+    return download(request, corpus, "quotes", limited(f, limit))
 
 
 # --- articles ------------------------------------------------------------------------------------
@@ -328,22 +310,19 @@ def quotes_file(request: Request, corpus: CorpusDep, f: QuoteFilters, limit: Lim
 def api_articles(
     corpus: CorpusDep, f: ArticleFilters, limit: int = Query(ARTICLES_PER_PAGE, ge=1, le=1000)
 ) -> dict[str, Any]:
-    f.limit = limit
-    return corpus.articles(f)
+    return corpus.articles(limited(f, limit))
 
 
 @router.get("/articles", response_class=HTMLResponse, include_in_schema=False)
 def articles_page(request: Request, corpus: CorpusDep, f: ArticleFilters) -> Response:
-    f.limit = ARTICLES_PER_PAGE
-    result = corpus.articles(f)
+    result = corpus.articles(limited(f, ARTICLES_PER_PAGE))
     return list_page(request, "articles.html", "Articles", f, mark=_marker(f), **result)
 
 
 @router.get("/articles.csv", include_in_schema=False)
 @router.get("/articles.json", include_in_schema=False)
 def articles_file(request: Request, corpus: CorpusDep, f: ArticleFilters, limit: Limit = EXPORT_ROWS) -> Response:
-    f.limit = limit
-    return download(request, corpus, "articles", f, request.url.path.rsplit(".", 1)[1])
+    return download(request, corpus, "articles", limited(f, limit))
 
 
 @router.get("/api/articles/{article_id}", tags=["corpus"], summary="One stored article record")
