@@ -286,6 +286,10 @@ def _content_reason(doc: Doc, token: Token, lemma: str, frame: str, subject: Tok
         words = [t for t in span if not t.is_punct]
         if len(words) == 1 and words[0].lower_ in _words("pronoun_object"):
             return "pronoun_object"
+        if _quantified_pronoun(words):
+            return "pronoun_object"  # "(denies he ever said) any of that"
+        if _vessel(span):
+            return "container"  # "released a statement to a magazine": the vessel, not its words
         if all(t.ent_type_ in ("DATE", "TIME") or t.is_punct for t in span):
             return "empty"  # "comment on [Monday]": a time is no content
         if (
@@ -438,6 +442,39 @@ def _noun_phrase(span, loose: bool = False) -> bool:
     if not loose and any(t.pos_ in ("VERB", "AUX") for t in span):
         return False
     return span.root.pos_ in ("NOUN", "PROPN", "PRON", "NUM")
+
+
+def _quantified_pronoun(words: list[Token]) -> bool:
+    """A content of pronouns and quantifiers only ("any of that", "all of it", "some of this"): it
+    points back at what was said elsewhere and holds nothing itself."""
+    if not 1 < len(words) <= 4 or not any(t.lower_ in _words("pronoun_object") for t in words):
+        return False
+    return all(t.pos_ in ("PRON", "DET", "ADP") for t in words)
+
+
+_VESSEL_DEPS = frozenset(["det", "poss", "prep", "npadvmod", "punct", "predet"])
+
+
+def _vessel(span) -> bool:
+    """A content that is only a container of words (a statement, a letter, a photo) with nothing
+    saying what it holds: only a determiner or possessor and where, when or to whom it went.  A
+    modifier, a compound, a relative or "of"/"about" phrase, or a quotation may tell its content
+    ("disparaging remarks", "a statement calling the test a violation"), so those stay; a picture
+    may carry an adjective ("a new photo"), a piece of speech may not ("his past statements")."""
+    root = span.root
+    lemma = root.lemma_.lower()
+    picture = lemma in _words("picture")
+    if root.pos_ != "NOUN" or not (picture or lemma in _words("container")):
+        return False
+    if any(t.text in _QUOTE_MARKS for t in span):
+        return False
+    allowed = _VESSEL_DEPS | {"amod"} if picture else _VESSEL_DEPS
+    for child in root.children:
+        if child.dep_ not in allowed:
+            return False
+        if child.dep_ == "prep" and child.lower_ not in _words("vessel_prep"):
+            return False
+    return True
 
 
 def _says_what(child: Token) -> bool:
