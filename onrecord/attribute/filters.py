@@ -286,7 +286,7 @@ def _content_reason(doc: Doc, token: Token, lemma: str, frame: str, subject: Tok
         words = [t for t in span if not t.is_punct]
         if len(words) == 1 and words[0].lower_ in _words("pronoun_object"):
             return "pronoun_object"
-        if _quantified_pronoun(words):
+        if _quantified_pronoun(words) or _pro_verb_phrase(span):
             return "pronoun_object"  # "(denies he ever said) any of that"
         if _vessel(span):
             return "container"  # "released a statement to a magazine": the vessel, not its words
@@ -353,6 +353,10 @@ def _narration_reason(
     gerund = frame == "xcomp" and span.root.tag_ == "VBG" and _verb_class(lemma) == "other"
     if gerund and (thing or kind == "organization"):
         return "narrated"  # "self-government requires uniting …": what a thing needs, not a report
+    if phrase and frame == "object" and _identifies_person(lemma, span):
+        return "action"  # "police have not identified the victim": who someone is, not a report
+    if phrase and frame == "object" and _verb_class(lemma) == "thought" and _counted(span):
+        return "action"  # "(the company) has supported more than 60 exhibitions": deeds counted
     if phrase and lemma in _words("action") and (frame == "object" or frame.startswith("prep:")):
         return None if _as_phrase(token, span) else "action"
     return None
@@ -442,6 +446,30 @@ def _noun_phrase(span, loose: bool = False) -> bool:
     if not loose and any(t.pos_ in ("VERB", "AUX") for t in span):
         return False
     return span.root.pos_ in ("NOUN", "PROPN", "PRON", "NUM")
+
+
+def _pro_verb_phrase(span) -> bool:
+    """ "(she seemed to be) doing just that", "did so": a verb that stands for one said before,
+    with only a demonstrative object, auxiliaries and adverbs."""
+    root = span.root
+    if root.lemma_.lower() not in _words("pro_verb"):
+        return False
+    objects = [c for c in root.children if c.dep_ in ("dobj", "advmod") and c.lower_ in _words("pro_object")]
+    rest = [c for c in root.children if c.dep_ not in ("aux", "advmod", "neg", "punct", "dobj", "nsubj")]
+    return bool(objects) and not rest and all(c.dep_ != "dobj" or c in objects for c in root.children)
+
+
+def _identifies_person(lemma: str, span) -> bool:
+    """A verb of identifying whose object is a bare person noun ("the victim", "a suspect")."""
+    root = span.root
+    allowed = ("det", "amod", "poss", "compound")
+    bare = all(c.dep_ in allowed or (c.dep_, c.lower_) == ("prep", "of") for c in root.children)
+    return lemma in _words("identifying") and root.lemma_.lower() in person_nouns() and bare
+
+
+def _counted(span) -> bool:
+    """A noun phrase counted by a number ("more than 60 major art exhibitions"): things done."""
+    return any(c.dep_ == "nummod" and c.like_num for c in span.root.children)
 
 
 def _quantified_pronoun(words: list[Token]) -> bool:
