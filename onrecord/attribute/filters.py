@@ -353,6 +353,8 @@ def _narration_reason(
     gerund = frame == "xcomp" and span.root.tag_ == "VBG" and _verb_class(lemma) == "other"
     if gerund and (thing or kind == "organization"):
         return "narrated"  # "self-government requires uniting …": what a thing needs, not a report
+    if phrase and subject is None and _inside_noun_phrase(token):
+        return "action"  # "(…), in addition to supporting various renovations": an activity named
     if phrase and frame == "object" and _identifies_person(lemma, span):
         return "action"  # "police have not identified the victim": who someone is, not a report
     if phrase and frame == "object" and _verb_class(lemma) == "thought" and _counted(span):
@@ -457,6 +459,19 @@ def _pro_verb_phrase(span) -> bool:
     objects = [c for c in root.children if c.dep_ in ("dobj", "advmod") and c.lower_ in _words("pro_object")]
     rest = [c for c in root.children if c.dep_ not in ("aux", "advmod", "neg", "punct", "dobj", "nsubj")]
     return bool(objects) and not rest and all(c.dep_ != "dobj" or c in objects for c in root.children)
+
+
+def _inside_noun_phrase(token: Token) -> bool:
+    """A gerund after a compound preposition ("in addition to supporting …", "in favour of
+    backing …": a bare noun between two prepositions) with no subject of its own: it adds an
+    activity to the sentence's main one, and names no report ("at the forefront of questioning",
+    with its determiner, is a noun phrase about someone's stance and stays)."""
+    prep = token.head
+    if token.tag_ != "VBG" or token.dep_ != "pcomp" or prep.dep_ != "prep":
+        return False
+    noun = prep.head
+    bare = not any(c.dep_ in ("det", "poss", "amod", "compound") for c in noun.children)
+    return noun.pos_ == "NOUN" and noun.dep_ == "pobj" and noun.head.dep_ == "prep" and bare
 
 
 def _identifies_person(lemma: str, span) -> bool:

@@ -4,7 +4,8 @@ on her page"), a content of pronouns only ("denies she ever said any of that": t
 a content that opens with its own speaker and runs over the cue ("the “<title>” singer took to her
 page to comment on photos"), a bare person as what was identified ("have not identified the victim"),
 counted things as what was supported ("supported more than 40 concerts") and a verb that stands for
-an earlier one ("appeared to be doing just that").  The reports around them stay."""
+an earlier one ("appeared to be doing just that"), a gerund after a compound preposition ("in addition to
+supporting various repairs").  The reports around them stay."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ def rows(article) -> list[tuple[str | None, str]]:
         ("identified", "the victim"),  # who someone is, not a report
         ("supported", "more than 40 local concerts"),  # deeds counted, not a stance
         ("appeared", "doing just that"),  # a verb standing for an earlier one
+        ("supporting", "various repairs"),  # a gerund after a compound preposition ("in addition to")
     ],
 )
 def test_vessels_pronouns_and_self_contents_give_no_row(festival, cue, words):
