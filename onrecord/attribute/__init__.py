@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from onrecord.attribute import frames
 from onrecord.attribute import model as cue_model
 from onrecord.attribute.acts import assign_acts
 from onrecord.attribute.attach import attach_quotes, overlap
 from onrecord.attribute.cues import match_cue
+from onrecord.attribute.filters import word_lists
 from onrecord.attribute.found import Found
 from onrecord.attribute.labels import find_labels
 from onrecord.attribute.nearby import doc_text
@@ -45,12 +47,55 @@ def find_attributions(doc: Doc, *, use_model: bool = True, model: cue_model.CueM
     found = fold_relays(doc, found)
     for item in found:
         item.type = classify(item, quotes)
+    found = _drop_self_contents(doc, found, quotes)
     nest(found, NESTING_CONFIDENCE if model is None else model.nesting)
     found = promote_through_outlets(found)
     found = fold_trailing_according(found)
     _drop_phrase_sources(doc, found)
     assign_acts(doc, found)
     return found
+
+
+def _drop_self_contents(doc: Doc, found: list[Found], quotes: QuoteIndex) -> list[Found]:
+    """A reported content never opens with its own speaker: an indirect or mixed content that starts
+    where the cue's subject starts and runs over the cue (outside any quotation) is the writer's
+    sentence around the verb ("<quoted title> singer took to her page to comment on photos"), not
+    what anyone reported.  A parenthetical cue ("It would take weeks, he said, to …") has content
+    on both sides but none of it is its subject; hedges ("X seems to …") are `filters`' business."""
+    continued = {id(item.continues) for item in found if item.continues is not None}
+    kept = []
+    for item in found:
+        cue = item.cue
+        inside = cue is not None and item.type != "direct" and item.start <= cue[0] < item.end
+        inside = inside and id(item) not in continued and quotes.at(cue[0]) is None
+        if inside and _opens_with_speaker(doc, item, quotes):
+            continue
+        kept.append(item)
+    return kept
+
+
+def _opens_with_speaker(doc: Doc, item: Found, quotes: QuoteIndex) -> bool:
+    """The content begins with the cue verb's own subject; a quotation before it that is no sentence
+    (a title naming the subject, "“<song>” singer") counts as part of the subject."""
+    hedges = word_lists().get("hedge", frozenset()) | word_lists().get("agentless", frozenset())
+    if not 0 <= item.head < len(doc) or doc[item.head].lemma_.lower() in hedges:
+        return False
+    subject = frames.subject(doc[item.head])
+    if subject is None or subject.i > item.head:
+        return False
+    edge = subject.left_edge.idx
+    if edge <= item.start <= subject.idx:
+        return True  # the content starts inside the subject's phrase ("the “<song>” singer")
+    if edge < item.start:
+        return False
+    text = doc_text(doc)
+    gap = list(text[item.start : edge])
+    for quote in quotes.overlapping(item.start, edge):
+        if text[quote.inner_start : quote.inner_end].rstrip()[-1:] in (",", ".", "!", "?", ";", ":"):
+            continue  # “It's over,” she said …: a quoted sentence before its cue, not a title
+        for k in range(max(quote.start, item.start), min(quote.end, edge)):
+            gap[k - item.start] = " "
+    return not "".join(gap).strip(" \"“”‘’'")
 
 
 def _drop_phrase_sources(doc: Doc, found: list[Found]) -> None:

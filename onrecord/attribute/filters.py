@@ -286,6 +286,10 @@ def _content_reason(doc: Doc, token: Token, lemma: str, frame: str, subject: Tok
         words = [t for t in span if not t.is_punct]
         if len(words) == 1 and words[0].lower_ in _words("pronoun_object"):
             return "pronoun_object"
+        if _quantified_pronoun(words) or _pro_verb_phrase(span):
+            return "pronoun_object"  # "(denies he ever said) any of that"
+        if _vessel(span):
+            return "container"  # "released a statement to a magazine": the vessel, not its words
         if all(t.ent_type_ in ("DATE", "TIME") or t.is_punct for t in span):
             return "empty"  # "comment on [Monday]": a time is no content
         if (
@@ -349,6 +353,12 @@ def _narration_reason(
     gerund = frame == "xcomp" and span.root.tag_ == "VBG" and _verb_class(lemma) == "other"
     if gerund and (thing or kind == "organization"):
         return "narrated"  # "self-government requires uniting …": what a thing needs, not a report
+    if phrase and subject is None and _inside_noun_phrase(token):
+        return "action"  # "(…), in addition to supporting various renovations": an activity named
+    if phrase and frame == "object" and _identifies_person(lemma, span):
+        return "action"  # "police have not identified the victim": who someone is, not a report
+    if phrase and frame == "object" and _verb_class(lemma) == "thought" and _counted(span):
+        return "action"  # "(the company) has supported more than 60 exhibitions": deeds counted
     if phrase and lemma in _words("action") and (frame == "object" or frame.startswith("prep:")):
         return None if _as_phrase(token, span) else "action"
     return None
@@ -438,6 +448,76 @@ def _noun_phrase(span, loose: bool = False) -> bool:
     if not loose and any(t.pos_ in ("VERB", "AUX") for t in span):
         return False
     return span.root.pos_ in ("NOUN", "PROPN", "PRON", "NUM")
+
+
+def _pro_verb_phrase(span) -> bool:
+    """ "(she seemed to be) doing just that", "did so": a verb that stands for one said before,
+    with only a demonstrative object, auxiliaries and adverbs."""
+    root = span.root
+    if root.lemma_.lower() not in _words("pro_verb"):
+        return False
+    objects = [c for c in root.children if c.dep_ in ("dobj", "advmod") and c.lower_ in _words("pro_object")]
+    rest = [c for c in root.children if c.dep_ not in ("aux", "advmod", "neg", "punct", "dobj", "nsubj")]
+    return bool(objects) and not rest and all(c.dep_ != "dobj" or c in objects for c in root.children)
+
+
+def _inside_noun_phrase(token: Token) -> bool:
+    """A gerund after a compound preposition ("in addition to supporting …", "in favour of
+    backing …": a bare noun between two prepositions) with no subject of its own: it adds an
+    activity to the sentence's main one, and names no report ("at the forefront of questioning",
+    with its determiner, is a noun phrase about someone's stance and stays)."""
+    prep = token.head
+    if token.tag_ != "VBG" or token.dep_ != "pcomp" or prep.dep_ != "prep":
+        return False
+    noun = prep.head
+    bare = not any(c.dep_ in ("det", "poss", "amod", "compound") for c in noun.children)
+    return noun.pos_ == "NOUN" and noun.dep_ == "pobj" and noun.head.dep_ == "prep" and bare
+
+
+def _identifies_person(lemma: str, span) -> bool:
+    """A verb of identifying whose object is a bare person noun ("the victim", "a suspect")."""
+    root = span.root
+    allowed = ("det", "amod", "poss", "compound")
+    bare = all(c.dep_ in allowed or (c.dep_, c.lower_) == ("prep", "of") for c in root.children)
+    return lemma in _words("identifying") and root.lemma_.lower() in person_nouns() and bare
+
+
+def _counted(span) -> bool:
+    """A noun phrase counted by a number ("more than 60 major art exhibitions"): things done."""
+    return any(c.dep_ == "nummod" and c.like_num for c in span.root.children)
+
+
+def _quantified_pronoun(words: list[Token]) -> bool:
+    """A content of pronouns and quantifiers only ("any of that", "all of it", "some of this"): it
+    points back at what was said elsewhere and holds nothing itself."""
+    if not 1 < len(words) <= 4 or not any(t.lower_ in _words("pronoun_object") for t in words):
+        return False
+    return all(t.pos_ in ("PRON", "DET", "ADP") for t in words)
+
+
+_VESSEL_DEPS = frozenset(["det", "poss", "prep", "npadvmod", "punct", "predet"])
+
+
+def _vessel(span) -> bool:
+    """A content that is only a container of words (a statement, a letter, a photo) with nothing
+    saying what it holds: only a determiner or possessor and where, when or to whom it went.  A
+    modifier, a compound, a relative or "of"/"about" phrase, or a quotation may tell its content
+    ("disparaging remarks", "a statement calling the test a violation"), so those stay; a picture
+    may carry an adjective ("a new photo"), a piece of speech may not ("his past statements")."""
+    root = span.root
+    lemma = root.lemma_.lower()
+    picture = lemma in _words("picture")
+    if root.pos_ != "NOUN" or not (picture or lemma in _words("container")):
+        return False
+    if any(t.text in _QUOTE_MARKS for t in span):
+        return False
+    allowed = _VESSEL_DEPS | {"amod"} if picture else _VESSEL_DEPS
+    for child in root.children:
+        if child.dep_ not in allowed:
+            return False
+        if child.dep_ == "prep" and child.lower_ not in _words("vessel_prep"):
+            return False
+    return True
 
 
 def _says_what(child: Token) -> bool:

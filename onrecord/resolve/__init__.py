@@ -36,7 +36,7 @@ def resolve(doc: Doc, found: list[Found], published: str | None = None) -> Resol
     when = _parse_date(published)
     dates = [normalise(ent, when) for ent in doc.ents if ent.label_ in ("DATE", "TIME")]
     for item in sorted(found, key=lambda f: f.source[0] if f.source else f.start):
-        item.speaker = resolver.resolve(item.source, item.name)
+        item.speaker = resolver.resolve(item.source, item.name, nested=item.parent is not None)
     for item in found:
         item.relays = [r for r in (resolver.resolve(seg, name) for seg, name in item.via) if r is not None]
     relays = _relaying_names(found)

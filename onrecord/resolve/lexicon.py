@@ -63,3 +63,9 @@ def person_nouns() -> frozenset[str]:
 def given_names() -> frozenset[str]:
     """Common given names, lower case (several per line in the data file)."""
     return frozenset(word for line in _lines("given_names.txt") for word in line.split())
+
+
+@lru_cache(maxsize=1)
+def vessel_nouns() -> frozenset[str]:
+    """Lemmas of nouns for a piece of speech or writing whose possessor is its speaker ("its statement")."""
+    return frozenset(_lines("vessel_nouns.txt"))

@@ -18,13 +18,16 @@ from onrecord.attribute.quotes import find_quotes
 from onrecord.keys import fold
 from onrecord.keys import name_key as speaker_key
 from onrecord.resolve.entities import Entity, EntityTable
+from onrecord.resolve.gender import given_name_genders
 from onrecord.resolve.lexicon import (
     anonymity,
+    given_names,
     organization_names,
     organization_nouns,
     person_nouns,
     role_synonyms,
     titles,
+    vessel_nouns,
 )
 
 RECENT = 40  # earlier speakers considered for 'they' and 'the spokesperson'
@@ -61,6 +64,7 @@ class SpeakerResolver:
         self.table = table
         self.unnamed: list[tuple[int, Speaker]] = []
         self.history: list[tuple[int, Speaker]] = []  # every resolved speaker, in call order
+        self.nested: set[int] = set()  # positions of speakers reported inside another's content
         text = doc_text(doc)
         self.quoted = [(q.inner_start, q.inner_end) for q in find_quotes(text)]
         self.quote_starts = [start for start, _ in self.quoted]
@@ -85,7 +89,9 @@ class SpeakerResolver:
     def paragraph(self, token: int) -> int:
         return bisect_right(self.paragraph_starts, self.doc[token].idx) - 1
 
-    def resolve(self, segment: tuple[int, int] | None, fallback: str = "") -> Speaker | None:
+    def resolve(self, segment: tuple[int, int] | None, fallback: str = "", nested: bool = False) -> Speaker | None:
+        """The speaker of a mention; `nested`: the mention speaks inside another's content ("A said
+        B's statement …"), so "she said" after it goes on with A, not B."""
         if segment is None:
             return None
         span = self.doc.char_span(*segment, alignment_mode="expand")
@@ -93,6 +99,8 @@ class SpeakerResolver:
             return Speaker(mention=segment, name=fallback)
         speaker = self._resolve_span(segment, span, fallback)
         self.history.append((span.root.i, speaker))
+        if nested:
+            self.nested.add(span.root.i)
         return speaker
 
     def _resolve_span(self, segment: tuple[int, int], span: Span, fallback: str) -> Speaker:
@@ -108,10 +116,143 @@ class SpeakerResolver:
             earlier = self._plural_antecedent(head.i)
             if earlier is not None:
                 return _with_mention(earlier, segment)
+        owner = self._vessel_owner(head)
+        if owner is not None:
+            return _with_mention(owner, segment)
+        titled = self._title_then_name(span)
+        if titled is not None:
+            return titled
+        if head.lower_ in _MALE | _FEMALE:
+            previous = self._previous_speaker(head, "female" if head.lower_ in _FEMALE else "male")
+            if previous is not None:
+                return _with_mention(previous, segment)
         entity = self._link(span)
         if entity is not None:
             return self._from_entity(segment, entity)
         return self._describe(segment, span, fallback)
+
+    def _vessel_owner(self, head: Token) -> Speaker | None:
+        """'Its statement claimed', 'the company's release continued': a piece of writing with a
+        possessor speaks for the possessor, a person or organisation the article names."""
+        if head.lemma_.lower() not in vessel_nouns():
+            return None
+        owner = next((c for c in head.children if c.dep_ == "poss"), None)
+        if owner is None:
+            return None
+        span = self.doc[owner.left_edge.i : owner.i + 1]
+        if owner.lower_ == "its":
+            named = self._previous_subject_name(owner)
+            if named is not None:
+                return named
+        spoke = self._organization_spoke(owner)
+        if spoke is not None:
+            return spoke
+        entity = self._link(span) or self._organization_nearby(owner)
+        return None if entity is None else self._from_entity((span.start_char, span.end_char), entity)
+
+    def _previous_subject_name(self, pronoun: Token) -> Speaker | None:
+        """ "<Company> fired back. Its statement …": "its" after a sentence whose subject is a proper
+        name is that organisation, whatever the small NER model calls the name (no person is "its")."""
+        start = self._previous_sentence_start(pronoun)
+        if start >= pronoun.sent.start:
+            return None
+        subject = next((c for c in self.doc[start].sent.root.children if c.dep_ == "nsubj"), None)
+        if subject is None or subject.pos_ != "PROPN" or self.in_quote(subject.i):
+            return None
+        entity = self.table.at(subject.i)
+        if entity is not None and entity.type == "organization":
+            return self._from_entity((subject.idx, subject.idx + len(subject)), entity)
+        words = [t.i for t in subject.lefts if t.dep_ in ("compound", "flat") and t.pos_ == "PROPN"]
+        span = self.doc[min(words, default=subject.i) : subject.i + 1]
+        key = speaker_key(span.text, "organization")
+        return Speaker((span.start_char, span.end_char), span.text, kind="organization", anonymous=False, key=key)
+
+    def _organization_spoke(self, head: Token) -> Speaker | None:
+        """ "the company's release continued": the organisation that spoke last in the same or the
+        previous paragraphs, for a definite singular organisation noun."""
+        if head.lemma_.lower() not in organization_nouns() or head.tag_ != "NN" or not _definite(head):
+            return None
+        first = self.paragraph(head.i) - (NEIGHBOURHOOD - 1)
+        for position, spoken in reversed(self.history[-RECENT:]):
+            if position < head.i and spoken.kind == "organization" and spoken.head != head.lemma_.lower():
+                return spoken if self.paragraph(position) >= first else None
+        return None
+
+    def _organization_nearby(self, head: Token) -> Entity | None:
+        """'the company', 'the firm': a definite singular organisation noun names the organisation the
+        same or the previous paragraphs name, the one that spoke last when several are named."""
+        if head.lemma_.lower() not in organization_nouns() or head.tag_ != "NN" or not _definite(head):
+            return None
+        first = self.paragraph(head.i) - (NEIGHBOURHOOD - 1)
+        named: list[Entity] = []
+        for start, entity in reversed(self.table.order[: bisect_right(self.table.starts, head.i - 1)]):
+            if self.paragraph(start) < first:
+                break
+            if entity.type == "organization" and not self.in_quote(start) and entity not in named:
+                named.append(entity)
+        if len(named) == 1:
+            return named[0]
+        ids = {e.id: e for e in named}
+        for position, spoken in reversed(self.history[-RECENT:]):
+            if position < head.i and spoken.entity in ids:
+                return ids[spoken.entity]
+        return None
+
+    def _previous_speaker(self, pronoun: Token, gender: str) -> Speaker | None:
+        """'…,” said the minister Ana Vell. “…” She added …': a "he"/"she" that speaks right after
+        someone spoke (in the same or the previous sentence of the narrative) goes on with that
+        speaker, a person or a title-led name, when the gender does not speak against it."""
+        if self.in_quote(pronoun.i) or self._person_before_in_sentence(pronoun):
+            return None  # "Lee faced criticism after he asked …": the sentence's own person first
+        since = self._previous_sentence_start(pronoun)
+        for position, spoken in reversed(self.history[-RECENT:]):
+            if position >= pronoun.i or position in self.nested:
+                continue
+            if position < since:
+                return None
+            entity = next((e for e in self.table.entities if e.id == spoken.entity), None)
+            named = given_name_genders().get(spoken.name.split()[0].lower() if spoken.name else "")
+            known = named or (entity.gender if entity is not None else None)  # a given name outweighs a learnt guess
+            if known not in (None, gender):
+                return None
+            if spoken.kind == "person" or (spoken.mention is not None and self._title_led(spoken.mention)):
+                return spoken
+            return None
+        return None
+
+    def _title_then_name(self, span: Span) -> Speaker | None:
+        """ "Minister in the Ministry of Ports Ana Vell", "<Country> Ambassador to <Country> Ana
+        Vell": a title-led mention that ends in a given name and a surname is that person, whatever
+        the small NER model made of the whole (a title never stands alone as the name)."""
+        if len(span) < 4 or not self._title_led((span.start_char, span.end_char)):
+            return None
+        words = list(span)
+        given = next((t for t in words[1:-1] if t.pos_ == "PROPN" and t.lower_ in given_names()), None)
+        if given is None or not all(t.pos_ == "PROPN" and t.is_title for t in words[given.i - span.start :]):
+            return None
+        entity = self.table.at(words[-1].i)
+        if entity is not None and entity.type == "person":
+            return self._from_entity((span.start_char, span.end_char), entity)
+        name = self.doc[given.i : span.end].text
+        return Speaker(
+            (span.start_char, span.end_char), name, kind="person", anonymous=False, key=speaker_key(name, "person")
+        )
+
+    def _person_before_in_sentence(self, pronoun: Token) -> bool:
+        """A person is named in the pronoun's own sentence before it, outside quotations."""
+        order = self.table.order[: bisect_right(self.table.starts, pronoun.i - 1)]
+        for start, entity in reversed(order):
+            if start < pronoun.sent.start:
+                return False
+            if entity.type == "person" and not self.in_quote(start):
+                return True
+        return False
+
+    def _title_led(self, mention: tuple[int, int]) -> bool:
+        """The mention opens with a title word ("Minister in the Ministry of Finance Ana Vell")."""
+        span = self.doc.char_span(*mention, alignment_mode="expand")
+        first = next((t for t in span or () if t.is_alpha and t.lower_ not in _DETERMINERS), None)
+        return first is not None and (first.lower_ in titles() or first.lemma_.lower() in titles())
 
     # --- linking -------------------------------------------------------------------------------
     def _link(self, span: Span) -> Entity | None:
@@ -129,11 +270,24 @@ class SpeakerResolver:
         if lower in _MALE | _FEMALE:
             return self._pronoun(head, "female" if lower in _FEMALE else "male")
         if lower in _NEUTER:
-            found = self.table.before(head.i, ("organization", "place"), limit=1)
-            return found[0] if found else None
+            return self._nearest_outside(head.i, ("organization", "place"))
         if head.pos_ == "NOUN" or (head.pos_ == "PROPN" and _definite(head)):
             return self._role_nominal(span, head) or self._named_nearby(span, head)
         return None
+
+    def _nearest_outside(self, token: int, types: tuple[str, ...]) -> Entity | None:
+        """The entity of those types mentioned last before `token` outside quotations (a name a
+        quotation mentions is what its speaker talks about: "…sold on <channel>,” it read. However,
+        <company> fired back. Its statement …" is the company's); else the last one at all."""
+        order = self.table.order[: bisect_right(self.table.starts, token - 1)]
+        fallback = None
+        for start, entity in reversed(order):
+            if entity.type not in types:
+                continue
+            if not self.in_quote(start):
+                return entity
+            fallback = fallback or entity
+        return fallback
 
     def _titled_name(self, span: Span, head: Token) -> Entity | None:
         """'Ruritanian Ambassador to the United States Anna Vell': a title whose phrase ends in a
@@ -153,6 +307,8 @@ class SpeakerResolver:
         noun = head.lemma_.lower()
         if noun not in person_nouns() and noun not in titles():
             return None
+        if head.tag_ in ("NNS", "NNPS"):
+            return None  # "the authors argued": several people, not the one person named nearby
         if not _definite(head) or any(_distinguishes(t) for t in head.lefts):
             return None  # "the German official", "the other candidate": a description of someone else
         first = self.paragraph(head.i) - (NEIGHBOURHOOD - 1)
