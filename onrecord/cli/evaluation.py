@@ -87,14 +87,25 @@ def bench(paths: tuple[str, ...], repeat: int, as_json: bool, ingest: bool, mode
     is_flag=True,
     help="Train the accurate mode's boundary refiner (bounds.npz) instead of the cue model; needs onrecord[encoder].",
 )
+@click.option(
+    "--fine-tune",
+    is_flag=True,
+    help="With --encoder: first fine-tune the encoder into a new tagger (tagger.onnx); needs onrecord[train-encoder].",
+)
 @model_option
 @handle_errors
 def train(
-    data_dir: str, out_dir: str, config_path: str | None, cache: str | None, encoder: bool, model: str | None
+    data_dir: str,
+    out_dir: str,
+    config_path: str | None,
+    cache: str | None,
+    encoder: bool,
+    fine_tune: bool,
+    model: str | None,
 ) -> None:
     """Train the cue model (or, with --encoder, the boundary refiner) on a PolNeAR-style corpus; the
-    analysis uses DIR/model.npz once it is copied to onrecord/attribute/data/ (DIR/bounds.npz: to
-    onrecord/encoder/data/)."""
+    analysis uses DIR/model.npz once it is copied to onrecord/attribute/data/ (DIR/bounds.npz and
+    DIR/tagger.onnx: to onrecord/encoder/data/)."""
     from functools import partial
 
     from onrecord.eval import train as training
@@ -103,19 +114,25 @@ def train(
     if config_path and not Path(config_path).is_file():
         raise OptionError(Errors.E078.format(path=config_path))
     log = partial(click.echo, err=True)
+    if fine_tune and not encoder:
+        raise OptionError(Errors.E081)
     if encoder:
         from onrecord.encoder import runtime
-        from onrecord.eval import train_encoder
+        from onrecord.eval import finetune, train_encoder
 
         if not runtime.available():
             raise ModelError(Errors.E052)
+        if fine_tune:
+            finetune.check()
+        config = Path(config_path) if config_path else None
         train_encoder.train(
             data_dir,
             out_dir,
             spacy_model=settings.model,
-            config=train_encoder.EncoderConfig.read(Path(config_path) if config_path else None),
+            config=train_encoder.EncoderConfig.read(config),
             cache=Path(cache) if cache else None,
             log=log,
+            fine_tune=finetune.TuneConfig.read(config) if fine_tune else None,
         )
         return
     config = training.Config.read(Path(config_path) if config_path else None)

@@ -1,9 +1,10 @@
-"""The accurate mode: a pretrained encoder (MiniLM-L6, int8 ONNX) re-cuts the boundaries the rules chose.
+"""The accurate mode: a fine-tuned encoder (MiniLM-L6, int8 ONNX) re-cuts the boundaries the rules chose.
 
-`refine(doc, found)` runs after `find_attributions` and before resolution: it encodes only the sentences
-around the attributions found (batched), scores each candidate start and end with the shipped ranker
-(`data/bounds.npz`, trained by `onrecord train --encoder`) and moves a boundary where the ranker beats
-the current one by the cross-validated margin.  Optional: needs `pip install 'onrecord[encoder]'`.
+`refine(doc, found)` runs after `find_attributions` and before resolution: it tags only the sentences
+around the attributions found (batched; `runtime.token_features`), scores each candidate start and end
+with the shipped ranker (`data/bounds.npz`, trained by `onrecord train --encoder` on articles the tagger
+was not fine-tuned on) and moves a boundary where the ranker beats the current one by the
+cross-validated margin.  Optional: needs `pip install 'onrecord[encoder]'`.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from onrecord.errors import Errors, ModelError
 
 WEIGHTS = Path(__file__).parent / "data" / "bounds.npz"
 
-__all__ = ["WEIGHTS", "available", "refine", "shipped"]
+__all__ = ["WEIGHTS", "available", "fingerprint", "refine", "shipped"]
 
 
 def available() -> bool:
-    """Whether the accurate mode can run: the optional packages and the shipped weights."""
-    return runtime.available() and WEIGHTS.exists()
+    """Whether the accurate mode can run: the optional runtime and the shipped weights."""
+    return runtime.available() and WEIGHTS.exists() and runtime.TAGGER.exists()
 
 
 @lru_cache(maxsize=1)
@@ -33,10 +34,20 @@ def shipped() -> tuple[Ranker, float]:
     """The shipped ranker and its margin; ModelError (one line) when the mode cannot run."""
     if not runtime.available():
         raise ModelError(Errors.E052)
-    if not WEIGHTS.exists():
-        raise ModelError(Errors.E053.format(path=WEIGHTS))
+    for path in (WEIGHTS, runtime.TAGGER):
+        if not path.exists():
+            raise ModelError(Errors.E053.format(path=path))
     ranker, meta = Ranker.load(WEIGHTS)
+    if meta.get("tagger") != fingerprint(runtime.TAGGER):  # a ranker learns one tagger's logits
+        raise ModelError(Errors.E054.format(weights=WEIGHTS, tagger=runtime.TAGGER))
     return ranker, float(meta.get("margin", 0.0))
+
+
+def fingerprint(graph: Path) -> str:
+    """The SHA-256 of a tagger graph, which the ranker trained on its logits records."""
+    import hashlib
+
+    return hashlib.sha256(graph.read_bytes()).hexdigest()
 
 
 def clear_caches() -> None:
@@ -57,8 +68,8 @@ def refine(doc: Doc, found: list[Found], model: tuple[Ranker, float] | None = No
         return found
     ranker, margin = model or shipped()
     sent_of = bounds.sentence_numbers(doc)
-    vectors = runtime.token_vectors(doc, sorted(bounds.sentences_needed(doc, items, sent_of)))
-    if not vectors:
+    features = runtime.token_features(doc, sorted(bounds.sentences_needed(doc, items, sent_of)))
+    if not features:
         return found
     import numpy as np
 
@@ -66,7 +77,7 @@ def refine(doc: Doc, found: list[Found], model: tuple[Ranker, float] | None = No
     if not decisions:
         return found
     # one scoring call for the whole article: small matrix products are dominated by call overhead
-    dense = np.stack([bounds.dense(vectors, c, p) for _, c in decisions for p in c.positions])
+    dense = np.stack([bounds.dense(features, c, p) for _, c in decisions for p in c.positions])
     rows = [bounds.sparse(doc, c, p, item) for item, c in decisions for p in c.positions]
     scores = ranker.scores(dense, rows)
     at = 0

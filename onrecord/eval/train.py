@@ -59,15 +59,17 @@ class Config:
 
 
 def read_config(cls: type[Any], path: Path, table: str) -> Any:
-    """Training settings from a TOML file (its [table], or the whole file), defaults when the file is
-    absent; a file that cannot be read or names an unknown setting is one OptionError (E079)."""
+    """Training settings from a TOML file (its [table], or the whole file when it has no tables), defaults
+    when the file or the table is absent; a file that cannot be read or names an unknown setting is one
+    OptionError (E079)."""
     from onrecord.errors import Errors, OptionError
 
     if not path.exists():
         return cls()
     try:
         values = tomllib.loads(path.read_text(encoding="utf-8"))
-        return cls(**values.get(table, values))
+        tabled = any(isinstance(v, dict) for v in values.values())
+        return cls(**values.get(table, {} if tabled else values))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, TypeError) as exc:
         raise OptionError(Errors.E079.format(path=path, reason=exc)) from None
 

