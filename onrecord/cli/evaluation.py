@@ -114,6 +114,8 @@ def train(
     if config_path and not Path(config_path).is_file():
         raise OptionError(Errors.E078.format(path=config_path))
     log = partial(click.echo, err=True)
+    config = Path(config_path) if config_path else None
+    parses = Path(cache) if cache else None
     if fine_tune and not encoder:
         raise OptionError(Errors.E081)
     if encoder:
@@ -124,18 +126,21 @@ def train(
             raise ModelError(Errors.E052)
         if fine_tune:
             finetune.check()
-        config = Path(config_path) if config_path else None
         train_encoder.train(
             data_dir,
             out_dir,
             spacy_model=settings.model,
             config=train_encoder.EncoderConfig.read(config),
-            cache=Path(cache) if cache else None,
+            cache=parses,
             log=log,
             fine_tune=finetune.TuneConfig.read(config) if fine_tune else None,
         )
         return
-    config = training.Config.read(Path(config_path) if config_path else None)
     training.train(
-        data_dir, out_dir, spacy_model=settings.model, config=config, cache=Path(cache) if cache else None, log=log
+        data_dir,
+        out_dir,
+        spacy_model=settings.model,
+        config=training.Config.read(config),
+        cache=parses,
+        log=log,
     )

@@ -14,7 +14,7 @@ where it fits, so the tagger sees what a reader sees around a report.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -90,26 +90,16 @@ class Window:
 
 def token_features(doc: Doc, sentences: Sequence[int], graph: Path = TAGGER) -> dict[int, np.ndarray]:
     """The tagger's FEATURES logits of each token of the sentences numbered `sentences` (indices into
-    `doc.sents`): first piece's, then last piece's."""
-    out: dict[int, np.ndarray] = {}
-    for window, logits in encoded(doc, sentences, lambda batch: tag(batch, graph)):
-        for token_i, rows in zip(window.tokens, window.rows, strict=True):
-            out[token_i] = np.concatenate([logits[rows[0]], logits[rows[-1]]])
-    return out
-
-
-def encoded(
-    doc: Doc, sentences: Sequence[int], encode: Callable[[list[list[int]]], list[np.ndarray]]
-) -> list[tuple[Window, np.ndarray]]:
-    """Each window of the chosen sentences with its output rows from `encode` (a batch of piece id
-    lists -> one array per window), batched by like lengths, which waste little on padding."""
+    `doc.sents`): first piece's, then last piece's.  Windows are batched by like lengths, which waste
+    little on padding."""
     chosen = sorted(set(sentences))
-    found = windows(doc, chosen) if chosen else []
-    found.sort(key=lambda w: len(w.ids))
-    out = []
+    found = sorted(windows(doc, chosen), key=lambda w: len(w.ids)) if chosen else []
+    out: dict[int, np.ndarray] = {}
     for at in range(0, len(found), BATCH):
         batch = found[at : at + BATCH]
-        out.extend(zip(batch, encode([w.ids for w in batch]), strict=True))
+        for window, logits in zip(batch, tag([w.ids for w in batch], graph), strict=True):
+            for token_i, rows in zip(window.tokens, window.rows, strict=True):
+                out[token_i] = np.concatenate([logits[rows[0]], logits[rows[-1]]])
     return out
 
 
@@ -179,13 +169,20 @@ def _align(doc: Doc, targets: list[int], offsets: list[tuple[int, int]]) -> tupl
     return tokens, rows
 
 
-def tag(batch: list[list[int]], graph: Path = TAGGER) -> list[np.ndarray]:
-    """The tagger's logits (pieces + 2 × LABELS) of each window ([CLS] ids [SEP]), padded to the longest."""
+def padded(batch: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Input ids ([CLS] ids [SEP], zero-padded to the longest window) and the attention mask of a batch,
+    as the tagger reads them at run time and in training."""
     width = max(len(ids) for ids in batch) + 2
     input_ids = np.zeros((len(batch), width), dtype=np.int64)
     mask = np.zeros_like(input_ids)
     for row, ids in enumerate(batch):
         input_ids[row, : len(ids) + 2] = [101, *ids, 102]  # [CLS] … [SEP] in this vocabulary
         mask[row, : len(ids) + 2] = 1
+    return input_ids, mask
+
+
+def tag(batch: list[list[int]], graph: Path = TAGGER) -> list[np.ndarray]:
+    """The tagger's logits ((pieces + 2) × LABELS, [CLS] and [SEP] included) of each window."""
+    input_ids, mask = padded(batch)
     (logits,) = session(graph).run(["logits"], {"input_ids": input_ids, "attention_mask": mask})
     return [logits[row] for row in range(len(batch))]

@@ -128,39 +128,35 @@ def _batches(examples: Sequence[tuple[list[int], np.ndarray]], pieces: int, rng:
 def _tensors(examples: Sequence[tuple[list[int], np.ndarray]], batch: list[int]) -> tuple[Any, Any, Any]:
     import torch
 
-    width = max(len(examples[i][0]) for i in batch) + 2
-    ids = torch.zeros((len(batch), width), dtype=torch.long)
-    mask = torch.zeros_like(ids)
-    labels = torch.zeros((len(batch), width, len(LABELS)))
+    ids, mask = (torch.from_numpy(a) for a in runtime.padded([examples[i][0] for i in batch]))
+    labels = torch.zeros((*ids.shape, len(LABELS)))
     for row, i in enumerate(batch):
-        piece_ids, piece_labels = examples[i]
-        ids[row, : len(piece_ids) + 2] = torch.tensor([101, *piece_ids, 102])
-        mask[row, : len(piece_ids) + 2] = 1
-        labels[row, 1 : len(piece_ids) + 1] = torch.from_numpy(piece_labels.astype(np.float32))
+        piece_labels = examples[i][1]
+        labels[row, 1 : len(piece_labels) + 1] = torch.from_numpy(piece_labels.astype(np.float32))
     return ids, mask, labels
 
 
-class Tagger:  # built lazily: torch is a training-only dependency
-    @staticmethod
-    def build(seed: int) -> Any:
-        import torch
-        from transformers import AutoModel
+def build_tagger(seed: int) -> Any:
+    """The base encoder with a linear head of one logit per label (torch is imported here: it is a
+    training-only dependency)."""
+    import torch
+    from transformers import AutoModel
 
-        torch.manual_seed(seed)
+    torch.manual_seed(seed)
 
-        class _Tagger(torch.nn.Module):
-            def __init__(self) -> None:
-                super().__init__()
-                self.encoder = AutoModel.from_pretrained(base_weights())
-                self.head = torch.nn.Linear(self.encoder.config.hidden_size, len(LABELS))
+    class _Tagger(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = AutoModel.from_pretrained(base_weights())
+            self.head = torch.nn.Linear(self.encoder.config.hidden_size, len(LABELS))
 
-            def forward(self, input_ids: Any, attention_mask: Any) -> Any:
-                states = self.encoder(
-                    input_ids=input_ids, attention_mask=attention_mask, token_type_ids=torch.zeros_like(input_ids)
-                ).last_hidden_state
-                return self.head(states)
+        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
+            states = self.encoder(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=torch.zeros_like(input_ids)
+            ).last_hidden_state
+            return self.head(states)
 
-        return _Tagger()
+    return _Tagger()
 
 
 def base_weights() -> str:
@@ -176,7 +172,7 @@ def fit(examples: list[tuple[list[int], np.ndarray]], config: TuneConfig, log: C
 
     torch.set_num_threads(config.threads)
     rng = random.Random(config.seed)
-    model = Tagger.build(config.seed)
+    model = build_tagger(config.seed)
     model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)  # the vocabulary stays as trained
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=config.weight_decay)
@@ -255,13 +251,6 @@ def fine_tune(
     export(model, target)
     log(f"wrote {target} ({target.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - started:.0f} s)")
     return {"windows": len(examples), "pieces": pieces, "minutes": round((time.perf_counter() - started) / 60, 1)}
-
-
-def positives(examples: Sequence[tuple[list[int], np.ndarray]]) -> dict[str, float]:
-    """Share of pieces carrying each label (a check that the labels landed)."""
-    total = max(1, sum(len(ids) for ids, _ in examples))
-    sums = sum((labels.sum(axis=0) for _, labels in examples), np.zeros(len(LABELS)))
-    return {name: round(float(s) / total, 4) for name, s in zip(LABELS, sums, strict=True)}
 
 
 __all__ = ["LABELS", "TAGGER_NAME", "TuneConfig", "article_windows", "fine_tune", "in_tuning"]
