@@ -191,7 +191,7 @@ def content_for(doc: Doc, cue: Token, frames: frozenset[str]) -> tuple[Range, st
         return rng, "clause"
     if "xcomp" in frames and (rng := xcomp_content(doc, cue)):
         return rng, "xcomp"
-    for frame in frames:
+    for frame in sorted(frames):  # a set's order changes with the process' hash seed; the output must not
         if frame.startswith("prep:") and (rng := prep_content(doc, cue, frame[5:])):
             return rng, frame
     if "object" in frames and (rng := object_content(doc, cue)):

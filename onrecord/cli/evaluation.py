@@ -90,7 +90,10 @@ def bench(paths: tuple[str, ...], repeat: int, as_json: bool, ingest: bool, mode
 @click.option(
     "--fine-tune",
     is_flag=True,
-    help="With --encoder: first fine-tune the encoder into a new tagger (tagger.onnx); needs onrecord[train-encoder].",
+    help=(
+        "With --encoder: first fine-tune the encoder into new taggers (tagger.onnx, cued.onnx); "
+        "needs onrecord[train-encoder]."
+    ),
 )
 @model_option
 @handle_errors
@@ -104,8 +107,8 @@ def train(
     model: str | None,
 ) -> None:
     """Train the cue model (or, with --encoder, the boundary refiner) on a PolNeAR-style corpus; the
-    analysis uses DIR/model.npz once it is copied to onrecord/attribute/data/ (DIR/bounds.npz and
-    DIR/tagger.onnx: to onrecord/encoder/data/)."""
+    analysis uses DIR/model.npz once it is copied to onrecord/attribute/data/ (DIR/bounds.npz,
+    DIR/tagger.onnx and DIR/cued.onnx: to onrecord/encoder/data/)."""
     from functools import partial
 
     from onrecord.eval import train as training

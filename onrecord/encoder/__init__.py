@@ -1,10 +1,12 @@
 """The accurate mode: a fine-tuned encoder (MiniLM-L6, int8 ONNX) re-cuts the boundaries the rules chose.
 
 `refine(doc, found)` runs after `find_attributions` and before resolution: it tags only the sentences
-around the attributions found (batched; `runtime.token_features`), scores each candidate start and end
-with the shipped ranker (`data/bounds.npz`, trained by `onrecord train --encoder` on articles the tagger
-was not fine-tuned on) and moves a boundary where the ranker beats the current one by the
-cross-validated margin.  Optional: needs `pip install 'onrecord[encoder]'`.
+around the attributions found with the sentence tagger (`runtime.token_features`) and reads each
+attribution with a cue once more with the cue-conditioned tagger (`cued.features`: that report's content
+only), scores each candidate start and end with the shipped ranker (`data/bounds.npz`, trained by
+`onrecord train --encoder` on articles the taggers were not fine-tuned on) and moves a boundary where the
+ranker beats the current one by the cross-validated margin.  Optional: needs `pip install
+'onrecord[encoder]'`.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from spacy.tokens import Doc
 
 from onrecord.attribute.found import Found
-from onrecord.encoder import bounds, runtime
+from onrecord.encoder import bounds, cued, runtime
 from onrecord.encoder.mlp import Ranker
 from onrecord.errors import Errors, ModelError
 
@@ -26,7 +28,7 @@ __all__ = ["WEIGHTS", "available", "fingerprint", "refine", "shipped"]
 
 def available() -> bool:
     """Whether the accurate mode can run: the optional runtime and the shipped weights."""
-    return runtime.available() and WEIGHTS.exists() and runtime.TAGGER.exists()
+    return runtime.available() and all(path.exists() for path in (WEIGHTS, runtime.TAGGER, cued.GRAPH))
 
 
 @lru_cache(maxsize=1)
@@ -34,12 +36,13 @@ def shipped() -> tuple[Ranker, float]:
     """The shipped ranker and its margin; ModelError (one line) when the mode cannot run."""
     if not runtime.available():
         raise ModelError(Errors.E052)
-    for path in (WEIGHTS, runtime.TAGGER):
+    for path in (WEIGHTS, runtime.TAGGER, cued.GRAPH):
         if not path.exists():
             raise ModelError(Errors.E053.format(path=path))
     ranker, meta = Ranker.load(WEIGHTS)
-    if meta.get("tagger") != fingerprint(runtime.TAGGER):  # a ranker learns one tagger's logits
-        raise ModelError(Errors.E054.format(weights=WEIGHTS, tagger=runtime.TAGGER))
+    for key, graph in (("tagger", runtime.TAGGER), ("cued", cued.GRAPH)):  # a ranker learns its taggers' logits
+        if meta.get(key) != fingerprint(graph):
+            raise ModelError(Errors.E054.format(weights=WEIGHTS, tagger=graph))
     return ranker, float(meta.get("margin", 0.0))
 
 
@@ -67,21 +70,15 @@ def refine(doc: Doc, found: list[Found], model: tuple[Ranker, float] | None = No
     if not items or not len(doc):
         return found
     ranker, margin = model or shipped()
-    sent_of = bounds.sentence_numbers(doc)
-    features = runtime.token_features(doc, sorted(bounds.sentences_needed(doc, items, sent_of)))
-    if not features:
+    decisions = bounds.described(doc, items)
+    if not decisions:
         return found
     import numpy as np
 
-    decisions = [(item, choice) for item in items for choice in bounds.choices(doc, item, sent_of)]
-    if not decisions:
-        return found
     # one scoring call for the whole article: small matrix products are dominated by call overhead
-    dense = np.stack([bounds.dense(features, c, p) for _, c in decisions for p in c.positions])
-    rows = [bounds.sparse(doc, c, p, item) for item, c in decisions for p in c.positions]
-    scores = ranker.scores(dense, rows)
+    scores = ranker.scores(np.concatenate([d for _, _, d, _ in decisions]), [r for *_, rows in decisions for r in rows])
     at = 0
-    for item, choice in decisions:
+    for item, choice, _, _ in decisions:
         mine = scores[at : at + len(choice.positions)]
         at += len(choice.positions)
         best = bounds.choose(mine, choice.positions.index(choice.current), margin)

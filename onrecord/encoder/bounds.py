@@ -19,11 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from spacy.tokens import Doc
 
 from onrecord.attribute.found import Found
+from onrecord.encoder import cued, runtime
 from onrecord.encoder.runtime import FEATURES, LABELS
 
 REACH = 16  # tokens a boundary may move either way
@@ -143,13 +145,84 @@ def _sent_end(doc: Doc, end: int) -> bool:
     return end >= len(doc) or doc[end].is_sent_start or all(t.is_space or t.is_punct for t in doc[end : end + 2])
 
 
-def dense(features: dict[int, np.ndarray], choice: Choice, position: int) -> np.ndarray:
-    """The tagger's features of the first/last token kept, the token outside it and the cue (zeros
-    where a token has none), then what lies between the candidate and the current boundary."""
+def dense(
+    features: dict[int, np.ndarray],
+    choice: Choice,
+    position: int,
+    mine: dict[int, np.ndarray] | None = None,
+    best: float | None = None,
+) -> np.ndarray:
+    """The sentence tagger's features of the first/last token kept, the token outside it and the cue
+    (zeros where a token has none), then what lies between the candidate and the current boundary; then
+    the cued tagger's view of this attribution (`mine`, `cued_dense`)."""
     inner = position if choice.side == "start" else position - 1
     outer = position - 1 if choice.side == "start" else position
     parts = [features.get(i, _NONE) for i in (inner, outer, choice.cue)]
-    return np.concatenate([*parts, _between(features, choice, position)])
+    cued_part = cued_dense(mine or {}, choice, position, best)
+    return np.concatenate([*parts, _between(features, choice, position), cued_part])
+
+
+_CUED_NONE = np.zeros(cued.FEATURES, dtype=np.float32)
+_FAR = -20.0  # the boundary logit of a token the cued tagger did not see
+CUED_DENSE = 2 * cued.FEATURES + 6
+
+
+def cued_dense(mine: dict[int, np.ndarray], choice: Choice, position: int, best: float | None = None) -> np.ndarray:
+    """The cued tagger's logits at the first/last token kept and the token outside it; the candidate's
+    boundary logit less the best candidate's (so "the tagger's favourite" reads the same in every
+    sentence); the mean content logit and the highest boundary logit of the tokens the move adds and of
+    those it removes; whether the tagger saw this attribution at all."""
+    start = choice.side == "start"
+    inner = position if start else position - 1
+    outer = position - 1 if start else position
+    column = 0 if start else len(cued.LABELS) + 1  # first piece's start logit, last piece's end logit
+
+    best = cued_best(mine, choice) if best is None else best
+    lo, hi = sorted((position, choice.current))
+    rows = [mine[i] for i in range(lo, hi) if i in mine]
+    moved = np.zeros(4, dtype=np.float32)
+    if rows:
+        block = np.stack(rows)
+        adds = (position < choice.current) == start
+        moved[(0 if adds else 2) : (2 if adds else 4)] = [block[:, 2].mean(), block[:, column].max()]
+    head = [mine.get(inner, _CUED_NONE), mine.get(outer, _CUED_NONE)]
+    rel = _cued_boundary(mine, choice, position) - best
+    return np.concatenate([*head, [rel], moved, [float(bool(mine))]]).astype(np.float32)
+
+
+def _cued_boundary(mine: dict[int, np.ndarray], choice: Choice, position: int) -> float:
+    """The cued tagger's start logit (first piece) of a start candidate, end logit (last piece) of an end."""
+    start = choice.side == "start"
+    row = mine.get(position if start else position - 1)
+    return _FAR if row is None else float(row[0 if start else len(cued.LABELS) + 1])
+
+
+def cued_best(mine: dict[int, np.ndarray], choice: Choice) -> float:
+    """The highest conditioned boundary logit among a decision's candidates."""
+    return max(_cued_boundary(mine, choice, p) for p in choice.positions)
+
+
+def described(
+    doc: Doc, items: Sequence[Found], tagger: Path | None = None, cued_graph: Path | None = None
+) -> list[tuple[Found, Choice, np.ndarray, list[list[str]]]]:
+    """Every boundary decision of `items` with its candidates' dense rows and indicator features: the
+    taggers run once per article (the sentences around the attributions; one cued window per
+    attribution with a cue), for the refiner at run time and for its training alike."""
+    sent_of = sentence_numbers(doc)
+    decisions = [(item, choice) for item in items for choice in choices(doc, item, sent_of)]
+    if not decisions:
+        return []
+    features = runtime.token_features(doc, sorted(sentences_needed(doc, items, sent_of)), tagger or runtime.TAGGER)
+    asked = [item for item in items if item.cue is not None and 0 <= item.head < len(doc)]
+    views = cued.features(doc, [(sent_of[item.head], [item.cue]) for item in asked], cued_graph or cued.GRAPH)
+    view_of = {id(item): view for item, view in zip(asked, views, strict=True)}
+    out = []
+    for item, choice in decisions:
+        mine = view_of.get(id(item), {})
+        best = cued_best(mine, choice)
+        block = np.stack([dense(features, choice, p, mine, best) for p in choice.positions])
+        out.append((item, choice, block, [sparse(doc, choice, p, item) for p in choice.positions]))
+    return out
 
 
 _L = len(LABELS)

@@ -128,15 +128,15 @@ def windows(doc: Doc, chosen: Sequence[int]) -> list[Window]:
             lo -= 1
         if hi + 1 < len(sents) and size(lo, hi + 1) <= MAX_PIECES:
             hi += 1
-        out.extend(_window(doc, sents, run, lo, hi))
+        out.extend(sentence_windows(doc, sents, run, lo, hi))
     return out
 
 
-def _window(doc: Doc, sents: list, run: list[int], lo: int, hi: int) -> list[Window]:
+def sentence_windows(doc: Doc, sents: list, run: list[int], lo: int, hi: int) -> list[Window]:
     """The text of sentences lo..hi as windows for the tokens of the `run` sentences; a text longer than
     the window (one very long sentence) is cut into pieces of MAX_PIECES."""
-    start, end = sents[lo].start_char, sents[hi].end_char
-    ids, offsets = pieces(doc.text[start:end])
+    start = sents[lo].start_char
+    ids, offsets = pieces(doc[sents[lo].start : sents[hi].end].text)  # doc.text would join every token
     targets = [t for i in run for t in range(sents[i].start, sents[i].end)]
     out = []
     for cut in range(0, max(1, len(ids)), MAX_PIECES):

