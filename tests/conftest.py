@@ -10,6 +10,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 ARTICLES = Path(__file__).parent / "articles"
+MINI = Path(__file__).parent / "data" / "model_mini"  # a tiny brat corpus of three articles
 WEB_CORPUS = Path(__file__).parent / "web" / "articles" / "corpus.jsonl"  # six made-up articles, two outlets and a wire
 
 

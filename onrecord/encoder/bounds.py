@@ -175,7 +175,7 @@ def cued_dense(mine: dict[int, np.ndarray], choice: Choice, position: int, best:
     start = choice.side == "start"
     inner = position if start else position - 1
     outer = position - 1 if start else position
-    column = 0 if start else len(cued.LABELS) + 1  # first piece's start logit, last piece's end logit
+    column = _cued_column(start)
 
     best = cued_best(mine, choice) if best is None else best
     lo, hi = sorted((position, choice.current))
@@ -194,7 +194,12 @@ def _cued_boundary(mine: dict[int, np.ndarray], choice: Choice, position: int) -
     """The cued tagger's start logit (first piece) of a start candidate, end logit (last piece) of an end."""
     start = choice.side == "start"
     row = mine.get(position if start else position - 1)
-    return _FAR if row is None else float(row[0 if start else len(cued.LABELS) + 1])
+    return _FAR if row is None else float(row[_cued_column(start)])
+
+
+def _cued_column(start: bool) -> int:
+    """The first piece's start logit for a start, the last piece's end logit for an end."""
+    return 0 if start else len(cued.LABELS) + 1
 
 
 def cued_best(mine: dict[int, np.ndarray], choice: Choice) -> float:

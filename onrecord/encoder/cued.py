@@ -22,42 +22,31 @@ import numpy as np
 from spacy.tokens import Doc
 
 from onrecord.encoder import runtime
-from onrecord.encoder.runtime import MAX_PIECES, Window
+from onrecord.encoder.runtime import Window
 
 GRAPH = runtime.DATA / "cued.onnx"
 LABELS = ("start", "end", "content", "source")  # the conditioned outputs, for the one marked report
+ROLES = LABELS[2:]  # the inside-a-span outputs, after start and end
 FEATURES = 2 * len(LABELS)  # per token: logits at its first and at its last word piece
 
 Span = tuple[int, int]
 
 
 class Windows:
-    """The windows of one doc's sentences, each cut into word pieces once: an article's attributions
-    share sentences, and the Python WordPiece cut is the costly part of building a window."""
+    """The windows of one doc's sentences, each built once: an article's attributions share sentences,
+    and the Python WordPiece cut is the costly part of building a window."""
 
     def __init__(self, doc: Doc) -> None:
-        self.doc = doc
-        self.sents = list(doc.sents)
-        self._counts: dict[int, int] = {}
+        self.sentences = runtime.Sentences(doc)
         self._parts: dict[int, list[Window]] = {}
 
-    def size(self, lo: int, hi: int) -> int:
-        for n in range(lo, hi + 1):
-            if n not in self._counts:
-                self._counts[n] = len(runtime.pieces(self.sents[n].text)[0])
-        return sum(self._counts[n] for n in range(lo, hi + 1))
-
     def around(self, sentence: int) -> list[Window]:
-        """The window(s) of `sentence` with the one before and the one after when the window still
-        holds at most MAX_PIECES pieces (parts of MAX_PIECES when the sentence alone is longer)."""
+        """The window(s) of `sentence` with the one before and the one after where they fit (parts of
+        MAX_PIECES when the sentence alone is longer), every token of them a target."""
         if sentence not in self._parts:
-            lo = hi = sentence
-            if lo > 0 and self.size(lo - 1, hi) <= MAX_PIECES:
-                lo -= 1
-            if hi + 1 < len(self.sents) and self.size(lo, hi + 1) <= MAX_PIECES:
-                hi += 1
-            run = list(range(lo, hi + 1))
-            self._parts[sentence] = runtime.sentence_windows(self.doc, self.sents, run, lo, hi)
+            lo, hi = self.sentences.widened(sentence, sentence)
+            doc, sents = self.sentences.doc, self.sentences.sents
+            self._parts[sentence] = runtime.sentence_windows(doc, sents, list(range(lo, hi + 1)), lo, hi)
         return self._parts[sentence]
 
 

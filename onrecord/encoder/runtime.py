@@ -103,32 +103,46 @@ def token_features(doc: Doc, sentences: Sequence[int], graph: Path = TAGGER) -> 
     return out
 
 
+class Sentences:
+    """A doc's sentences and their word-piece counts, each sentence cut once: window sizes are asked
+    again and again while runs grow and context is added."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.sents = list(doc.sents)
+        self._counts: dict[int, int] = {}
+
+    def size(self, lo: int, hi: int) -> int:
+        """Word pieces of sentences lo..hi."""
+        for n in range(lo, hi + 1):
+            if n not in self._counts:
+                self._counts[n] = len(pieces(self.sents[n].text)[0])
+        return sum(self._counts[n] for n in range(lo, hi + 1))
+
+    def widened(self, lo: int, hi: int) -> tuple[int, int]:
+        """Sentences lo..hi with the one before, then the one after, where the window still holds at
+        most MAX_PIECES pieces."""
+        if lo > 0 and self.size(lo - 1, hi) <= MAX_PIECES:
+            lo -= 1
+        if hi + 1 < len(self.sents) and self.size(lo, hi + 1) <= MAX_PIECES:
+            hi += 1
+        return lo, hi
+
+
 def windows(doc: Doc, chosen: Sequence[int]) -> list[Window]:
     """Windows of word pieces: runs of the chosen sentences (with a sentence of context around when the
     window has room)."""
-    sents = list(doc.sents)
-    counts: dict[int, int] = {}
-
-    def size(lo: int, hi: int) -> int:  # pieces of sentences lo..hi, each sentence cut once
-        for n in range(lo, hi + 1):
-            if n not in counts:
-                counts[n] = len(pieces(sents[n].text)[0])
-        return sum(counts[n] for n in range(lo, hi + 1))
-
+    sentences = Sentences(doc)
     runs: list[list[int]] = []
     for index in chosen:
-        if runs and index == runs[-1][-1] + 1 and size(runs[-1][0], index) <= MAX_PIECES:
+        if runs and index == runs[-1][-1] + 1 and sentences.size(runs[-1][0], index) <= MAX_PIECES:
             runs[-1].append(index)
         else:
             runs.append([index])
     out = []
     for run in runs:
-        lo, hi = run[0], run[-1]
-        if lo > 0 and size(lo - 1, hi) <= MAX_PIECES:
-            lo -= 1
-        if hi + 1 < len(sents) and size(lo, hi + 1) <= MAX_PIECES:
-            hi += 1
-        out.extend(sentence_windows(doc, sents, run, lo, hi))
+        lo, hi = sentences.widened(run[0], run[-1])
+        out.extend(sentence_windows(doc, sentences.sents, run, lo, hi))
     return out
 
 

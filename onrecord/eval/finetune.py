@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from onrecord.encoder import cued, runtime
+from onrecord.encoder import bounds, cued, runtime
 from onrecord.errors import Errors, ModelError, OptionError
 from onrecord.eval.brat import trim
 from onrecord.eval.train import Parsed
@@ -125,9 +125,7 @@ def cued_windows(item: Parsed) -> list[Example]:
     doc, text = item.doc, item.gold.text
     to_input = item.repaired.offsets.span_to_input
     token_spans = [to_input(t.idx, t.idx + len(t)) for t in doc]
-    sent_of = [0] * len(doc)
-    for n, sent in enumerate(doc.sents):
-        sent_of[sent.start : sent.end] = [n] * len(sent)
+    sent_of = bounds.sentence_numbers(doc)
     out, windows = [], cued.Windows(doc)
     for g in item.gold.attributions:
         if not g.cue or not g.content:
@@ -147,7 +145,7 @@ def cued_windows(item: Parsed) -> list[Example]:
             "content": [trim(text, s, e) for s, e in g.content],
             "source": [trim(text, s, e) for s, e in g.source],
         }
-        out.append((window.ids, types, _labels(item, window, spans, ("content", "source"))))
+        out.append((window.ids, types, _labels(item, window, spans, cued.ROLES)))
     return out
 
 

@@ -11,8 +11,7 @@ from click.testing import CliRunner
 
 from onrecord.attribute import model as cue_model
 from onrecord.settings import NO_MODEL_ENV, Settings
-
-MINI = Path(__file__).resolve().parents[1] / "data" / "model_mini"
+from tests.conftest import MINI
 
 # Made up for this test: the rules' cue table leaves out "supports" with an object and "made the case"
 # (too often no attribution in the training split); the model takes them from their context.

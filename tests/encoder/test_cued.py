@@ -4,16 +4,14 @@ labelled for the marked report alone."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from onrecord.encoder import cued, runtime
+from tests.conftest import MINI
 
 pytestmark = pytest.mark.skipif(not runtime.available(), reason="onrecord[encoder] is not installed")
 
-MINI = Path(__file__).resolve().parents[1] / "data" / "model_mini"
 
 # Made up for this test.
 TEXT = (

@@ -16,10 +16,10 @@ from onrecord import encoder
 from onrecord.encoder import bounds, cued, runtime
 from onrecord.encoder.mlp import Ranker
 from onrecord.settings import ACCURATE_ENV, Settings
+from tests.conftest import MINI
 
 pytestmark = pytest.mark.skipif(not runtime.available(), reason="onrecord[encoder] is not installed")
 
-MINI = Path(__file__).resolve().parents[1] / "data" / "model_mini"
 
 # Made up for this test.
 TEXT = (
