@@ -26,10 +26,11 @@ from spacy.tokens import Doc
 
 from onrecord.attribute.found import Found
 from onrecord.encoder import cued, runtime
-from onrecord.encoder.runtime import FEATURES, LABELS
+from onrecord.encoder.runtime import FEATURES
 
 REACH = 16  # tokens a boundary may move either way
 _NONE = np.zeros(FEATURES, dtype=np.float32)  # the features of a token the tagger did not see (or no cue)
+BETWEEN = 8  # added / removed tokens: mean content, max cue, max source, max boundary of the moving side
 QUOTES = frozenset('"“”„«»') | {"''", "``", "'", "‘", "’"}
 
 
@@ -145,49 +146,8 @@ def _sent_end(doc: Doc, end: int) -> bool:
     return end >= len(doc) or doc[end].is_sent_start or all(t.is_space or t.is_punct for t in doc[end : end + 2])
 
 
-def dense(
-    features: dict[int, np.ndarray],
-    choice: Choice,
-    position: int,
-    mine: dict[int, np.ndarray] | None = None,
-    best: float | None = None,
-) -> np.ndarray:
-    """The sentence tagger's features of the first/last token kept, the token outside it and the cue
-    (zeros where a token has none), then what lies between the candidate and the current boundary; then
-    the cued tagger's view of this attribution (`mine`, `cued_dense`)."""
-    inner = position if choice.side == "start" else position - 1
-    outer = position - 1 if choice.side == "start" else position
-    parts = [features.get(i, _NONE) for i in (inner, outer, choice.cue)]
-    cued_part = cued_dense(mine or {}, choice, position, best)
-    return np.concatenate([*parts, _between(features, choice, position), cued_part])
-
-
 _CUED_NONE = np.zeros(cued.FEATURES, dtype=np.float32)
 _FAR = -20.0  # the boundary logit of a token the cued tagger did not see
-CUED_DENSE = 2 * cued.FEATURES + 6
-
-
-def cued_dense(mine: dict[int, np.ndarray], choice: Choice, position: int, best: float | None = None) -> np.ndarray:
-    """The cued tagger's logits at the first/last token kept and the token outside it; the candidate's
-    boundary logit less the best candidate's (so "the tagger's favourite" reads the same in every
-    sentence); the mean content logit and the highest boundary logit of the tokens the move adds and of
-    those it removes; whether the tagger saw this attribution at all."""
-    start = choice.side == "start"
-    inner = position if start else position - 1
-    outer = position - 1 if start else position
-    column = _cued_column(start)
-
-    best = cued_best(mine, choice) if best is None else best
-    lo, hi = sorted((position, choice.current))
-    rows = [mine[i] for i in range(lo, hi) if i in mine]
-    moved = np.zeros(4, dtype=np.float32)
-    if rows:
-        block = np.stack(rows)
-        adds = (position < choice.current) == start
-        moved[(0 if adds else 2) : (2 if adds else 4)] = [block[:, 2].mean(), block[:, column].max()]
-    head = [mine.get(inner, _CUED_NONE), mine.get(outer, _CUED_NONE)]
-    rel = _cued_boundary(mine, choice, position) - best
-    return np.concatenate([*head, [rel], moved, [float(bool(mine))]]).astype(np.float32)
 
 
 def _cued_boundary(mine: dict[int, np.ndarray], choice: Choice, position: int) -> float:
@@ -205,6 +165,80 @@ def _cued_column(start: bool) -> int:
 def cued_best(mine: dict[int, np.ndarray], choice: Choice) -> float:
     """The highest conditioned boundary logit among a decision's candidates."""
     return max(_cued_boundary(mine, choice, p) for p in choice.positions)
+
+
+def _running(rows: np.ndarray, present: np.ndarray, mean_col: int, max_cols: Sequence[int]) -> np.ndarray:
+    """For k = 1 … len(rows): over the first k rows that are present, their count, the mean of `mean_col`
+    and the maximum of each of `max_cols` (0 where none is present): the summaries of every move at once,
+    the rows ordered outward from the current boundary."""
+    count = np.cumsum(present)
+    total = np.cumsum(np.where(present, rows[:, mean_col], 0.0))
+    highs = [np.maximum.accumulate(np.where(present, rows[:, c], -np.inf)) for c in max_cols]
+    some = count > 0
+    out = np.zeros((len(rows), 2 + len(max_cols)), dtype=np.float64)
+    out[:, 0] = count
+    out[:, 1] = np.divide(total, count, out=np.zeros_like(total), where=some)
+    for n, high in enumerate(highs):
+        out[:, 2 + n] = np.where(some, high, 0.0)
+    return out
+
+
+def dense(
+    features: dict[int, np.ndarray], choice: Choice, mine: dict[int, np.ndarray], best: float | None = None
+) -> np.ndarray:
+    """The dense rows of every candidate of a decision, in `choice.positions` order.
+
+    The sentence tagger's features (`features`, zeros where a token has none) of the first/last token kept,
+    the token outside it and the cue; how much of a content the tokens the move adds to the span (or takes
+    from it) look like, and whether a cue, a source or another boundary lies among them (mean content,
+    highest cue, source and boundary logit: the tagger's view of the whole move, not only of its ends).
+    Then the cued tagger's view of this attribution (`mine`): its logits at the first/last token kept and
+    the token outside it; the candidate's boundary logit less the best candidate's (so "the tagger's
+    favourite" reads the same in every sentence); the mean content logit and the highest boundary logit
+    of the tokens the move adds and of those it removes; whether the tagger saw this attribution at all.
+    A move's summaries are running means and maxima outward from the current boundary, one pass a side.
+    """
+    positions = np.asarray(choice.positions)
+    start = choice.side == "start"
+    current = choice.current
+    lo = min(int(positions.min()), current) - 1
+    hi = max(int(positions.max()), current) + 1
+    tokens = range(lo, hi + 1)
+    tagged = np.stack([features.get(i, _NONE) for i in tokens])
+    seen = np.array([i in features for i in tokens])
+    cued_rows = np.stack([mine.get(i, _CUED_NONE) for i in tokens])
+    cued_seen = np.array([i in mine for i in tokens])
+    inner = (positions if start else positions - 1) - lo
+    outer = (positions - 1 if start else positions) - lo
+    column = _cued_column(start)
+    best = cued_best(mine, choice) if best is None else best
+
+    moves = positions - current
+    left, right = current - 1 - lo, current - lo  # rows of the first token outward on each side
+    ahead = np.where(moves < 0, -moves, moves) - 1  # rows of a move's last token in its running summary
+    boundary = 0 if start else 1
+    between = np.zeros((len(positions), BETWEEN), dtype=np.float32)
+    moved = np.zeros((len(positions), 4), dtype=np.float32)
+    for side, order in (
+        (moves < 0, slice(left, None, -1) if left >= 0 else slice(0, 0)),
+        (moves > 0, slice(right, None)),
+    ):
+        if not side.any():
+            continue
+        summary = _running(tagged[order], seen[order], 2, (3, 4, boundary))
+        cued_summary = _running(cued_rows[order], cued_seen[order], 2, (column,))
+        for n in np.flatnonzero(side):
+            k = ahead[n]
+            adds = (moves[n] < 0) == start
+            if summary[k, 0]:
+                between[n, (0 if adds else 4) : (4 if adds else 8)] = summary[k, 1:]
+            if cued_summary[k, 0]:
+                moved[n, (0 if adds else 2) : (2 if adds else 4)] = cued_summary[k, 1:]
+    rel = np.where(cued_seen[inner], cued_rows[inner, column], _FAR) - best
+    cue = np.broadcast_to(features.get(choice.cue, _NONE), (len(positions), FEATURES))
+    flag = np.full((len(positions), 1), float(bool(mine)))
+    parts = [tagged[inner], tagged[outer], cue, between, cued_rows[inner], cued_rows[outer], rel[:, None], moved, flag]
+    return np.concatenate(parts, axis=1).astype(np.float32)
 
 
 def described(
@@ -225,29 +259,8 @@ def described(
     for item, choice in decisions:
         mine = view_of.get(id(item), {})
         best = cued_best(mine, choice)
-        block = np.stack([dense(features, choice, p, mine, best) for p in choice.positions])
-        out.append((item, choice, block, [sparse(doc, choice, p, item) for p in choice.positions]))
-    return out
-
-
-_L = len(LABELS)
-BETWEEN = 8  # added / removed tokens: mean content, max cue, max source, max boundary of the moving side
-
-
-def _between(features: dict[int, np.ndarray], choice: Choice, position: int) -> np.ndarray:
-    """How much of a content the tokens a candidate adds to the span (or takes from it) look like, and
-    whether a cue, a source or another boundary lies among them: the tagger's view of the whole move, not
-    only of its two ends."""
-    lo, hi = sorted((position, choice.current))
-    rows = [features[i] for i in range(lo, hi) if i in features]
-    out = np.zeros(BETWEEN, dtype=np.float32)
-    if not rows:
-        return out
-    block = np.stack(rows)[:, :_L]  # first-piece logits
-    boundary = 0 if choice.side == "start" else 1
-    summary = [block[:, 2].mean(), block[:, 3].max(), block[:, 4].max(), block[:, boundary].max()]
-    adds = (position < choice.current) == (choice.side == "start")
-    out[(0 if adds else 4) : (4 if adds else 8)] = summary
+        rows = dense(features, choice, mine, best)
+        out.append((item, choice, rows, [sparse(doc, choice, p, item) for p in choice.positions]))
     return out
 
 

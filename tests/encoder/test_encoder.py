@@ -81,6 +81,45 @@ def test_choices_hold_the_current_boundary_and_stay_in_reach(nlp):
             assert all(abs(p - choice.current) <= bounds.REACH for p in choice.positions)
 
 
+def _scanned(rows: dict, lo: int, hi: int, mean_col: int, max_cols: tuple[int, ...]) -> list[float]:
+    """A move's summary by a direct scan of the tokens it adds or removes (zeros when none is tagged)."""
+    seen = [rows[i] for i in range(lo, hi) if i in rows]
+    if not seen:
+        return [0.0] * (1 + len(max_cols))
+    return [float(np.mean([r[mean_col] for r in seen])), *(float(max(r[c] for r in seen)) for c in max_cols)]
+
+
+def test_dense_rows_match_a_direct_scan_of_each_move(nlp):
+    """The running summaries (one pass a side) give each candidate what scanning its own move gives."""
+    from onrecord.attribute import find_attributions
+
+    doc = nlp(TEXT)
+    sent_of = bounds.sentence_numbers(doc)
+    found = [f for f in find_attributions(doc) if f.content]
+    features = runtime.token_features(doc, sorted(bounds.sentences_needed(doc, found, sent_of)))
+    views = cued.features(doc, [(sent_of[f.head], [f.cue]) for f in found if f.cue is not None])
+    mine = dict(zip([id(f) for f in found if f.cue is not None], views, strict=True))
+    width = 3 * runtime.FEATURES
+    checked = 0
+    for item in found:
+        view = mine.get(id(item), {})
+        for choice in bounds.choices(doc, item, sent_of):
+            rows = bounds.dense(features, choice, view)
+            assert rows.shape[0] == len(choice.positions) and np.isfinite(rows).all()
+            start = choice.side == "start"
+            for row, position in zip(rows, choice.positions, strict=True):
+                inner = position if start else position - 1
+                assert np.array_equal(row[: runtime.FEATURES], features.get(inner, np.zeros(runtime.FEATURES)))
+                lo, hi = sorted((position, choice.current))
+                adds = (position < choice.current) == start
+                between = row[width : width + bounds.BETWEEN]
+                wanted = _scanned(features, lo, hi, 2, (3, 4, 0 if start else 1))
+                half = between[:4] if adds else between[4:]
+                assert half == pytest.approx(wanted, abs=1e-5)
+                checked += position != choice.current
+    assert checked > 20
+
+
 def test_refine_keeps_every_span_inside_the_text_and_the_record_valid(analyze):
     import jsonschema
 
