@@ -162,11 +162,6 @@ def _cued_column(start: bool) -> int:
     return 0 if start else len(cued.LABELS) + 1
 
 
-def cued_best(mine: dict[int, np.ndarray], choice: Choice) -> float:
-    """The highest conditioned boundary logit among a decision's candidates."""
-    return max(_cued_boundary(mine, choice, p) for p in choice.positions)
-
-
 def _running(rows: np.ndarray, present: np.ndarray, mean_col: int, max_cols: Sequence[int]) -> np.ndarray:
     """For k = 1 … len(rows): over the first k rows that are present, their count, the mean of `mean_col`
     and the maximum of each of `max_cols` (0 where none is present): the summaries of every move at once,
@@ -183,9 +178,7 @@ def _running(rows: np.ndarray, present: np.ndarray, mean_col: int, max_cols: Seq
     return out
 
 
-def dense(
-    features: dict[int, np.ndarray], choice: Choice, mine: dict[int, np.ndarray], best: float | None = None
-) -> np.ndarray:
+def dense(features: dict[int, np.ndarray], choice: Choice, mine: dict[int, np.ndarray]) -> np.ndarray:
     """The dense rows of every candidate of a decision, in `choice.positions` order.
 
     The sentence tagger's features (`features`, zeros where a token has none) of the first/last token kept,
@@ -211,16 +204,16 @@ def dense(
     inner = (positions if start else positions - 1) - lo
     outer = (positions - 1 if start else positions) - lo
     column = _cued_column(start)
-    best = cued_best(mine, choice) if best is None else best
+    logits = np.array([_cued_boundary(mine, choice, p) for p in choice.positions])
 
     moves = positions - current
-    left, right = current - 1 - lo, current - lo  # rows of the first token outward on each side
-    ahead = np.where(moves < 0, -moves, moves) - 1  # rows of a move's last token in its running summary
+    left, right = current - 1 - lo, current - lo  # rows of the first token outward on each side (lo < current)
+    ahead = np.abs(moves) - 1  # rows of a move's last token in its running summary
     boundary = 0 if start else 1
     between = np.zeros((len(positions), BETWEEN), dtype=np.float32)
     moved = np.zeros((len(positions), 4), dtype=np.float32)
     for side, order in (
-        (moves < 0, slice(left, None, -1) if left >= 0 else slice(0, 0)),
+        (moves < 0, slice(left, None, -1)),
         (moves > 0, slice(right, None)),
     ):
         if not side.any():
@@ -234,10 +227,10 @@ def dense(
                 between[n, (0 if adds else 4) : (4 if adds else 8)] = summary[k, 1:]
             if cued_summary[k, 0]:
                 moved[n, (0 if adds else 2) : (2 if adds else 4)] = cued_summary[k, 1:]
-    rel = np.where(cued_seen[inner], cued_rows[inner, column], _FAR) - best
     cue = np.broadcast_to(features.get(choice.cue, _NONE), (len(positions), FEATURES))
     flag = np.full((len(positions), 1), float(bool(mine)))
-    parts = [tagged[inner], tagged[outer], cue, between, cued_rows[inner], cued_rows[outer], rel[:, None], moved, flag]
+    rel = (logits - logits.max())[:, None]  # so "the cued tagger's favourite" reads the same in every sentence
+    parts = [tagged[inner], tagged[outer], cue, between, cued_rows[inner], cued_rows[outer], rel, moved, flag]
     return np.concatenate(parts, axis=1).astype(np.float32)
 
 
@@ -257,9 +250,7 @@ def described(
     view_of = {id(item): view for item, view in zip(asked, views, strict=True)}
     out = []
     for item, choice in decisions:
-        mine = view_of.get(id(item), {})
-        best = cued_best(mine, choice)
-        rows = dense(features, choice, mine, best)
+        rows = dense(features, choice, view_of.get(id(item), {}))
         out.append((item, choice, rows, [sparse(doc, choice, p, item) for p in choice.positions]))
     return out
 
