@@ -14,6 +14,7 @@ from onrecord.attribute import frames
 from onrecord.attribute import model as cue_model
 from onrecord.attribute.acts import assign_acts
 from onrecord.attribute.attach import attach_quotes, overlap
+from onrecord.attribute.chains import merge_verb_chains
 from onrecord.attribute.cues import match_cue
 from onrecord.attribute.filters import word_lists
 from onrecord.attribute.found import Found
@@ -45,6 +46,7 @@ def find_attributions(doc: Doc, *, use_model: bool = True, model: cue_model.CueM
         found.extend(find_labels(doc))
     found = attach_quotes(doc, found, quotes.quotes)
     found = fold_relays(doc, found)
+    found = merge_verb_chains(doc, found)
     for item in found:
         item.type = classify(item, quotes)
     found = _drop_self_contents(doc, found, quotes)
