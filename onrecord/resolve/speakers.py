@@ -303,7 +303,8 @@ class SpeakerResolver:
         """'the singer said', 'the celeb also admitted', 'the Director noted': a definite person
         noun names the person the same or the previous paragraphs name, when exactly one person is
         named there outside quotations; of several, the one who spoke last (with two and neither
-        speaking, the reader cannot tell either)."""
+        speaking, the reader cannot tell either); a person the article gives another office (a
+        "Councillor …") is not "the mayor"."""
         noun = head.lemma_.lower()
         if noun not in person_nouns() and noun not in titles():
             return None
@@ -316,7 +317,8 @@ class SpeakerResolver:
         for start, entity in reversed(self.table.order[: bisect_right(self.table.starts, head.i - 1)]):
             if self.paragraph(start) < first:
                 break
-            if entity.type == "person" and not self.in_quote(start) and entity not in people:
+            fits = entity.type == "person" and not self.in_quote(start) and not _holds_other_office(entity, noun)
+            if fits and entity not in people:
                 people.append(entity)
         if len(people) == 1:
             return people[0]
@@ -567,6 +569,15 @@ def _noun_number(noun: Token) -> str | None:
 def _holds(role: str, targets: frozenset[str]) -> bool:
     text = fold(role)
     return any(text == t or text.endswith(" " + t) or f" {t} " in f" {text} " for t in targets)
+
+
+def _holds_other_office(person: Entity, noun: str) -> bool:
+    """Whether the person's roles name an office (a title) and none of them is `noun`'s office."""
+    if noun not in titles():
+        return False
+    targets = role_synonyms().get(noun, frozenset({noun}))
+    offices = [r for r in person.roles if any(w in titles() for w in fold(r).split())]
+    return bool(offices) and not any(_holds(r, targets) for r in person.roles)
 
 
 def _agrees(modifier: str, role: str) -> bool:

@@ -95,3 +95,16 @@ def test_of_several_people_the_descriptor_follows_the_last_speaker(analyze):
     (added,) = [x for x in article.attributions if "new album" in x.content.text]
     assert said.source.entity is not None and "Marsh" in said.source.name
     assert added.source.entity == said.source.entity
+
+
+@pytest.mark.parametrize(
+    ("office", "title", "named"),
+    [("Senator", "governor", False), ("Governor", "governor", True), ("Senator", "senator", True)],
+)
+def test_a_title_names_the_person_nearby_only_when_no_other_office_is_theirs(analyze, office, title, named):
+    text = (
+        f"{office} Edda Marlow said the ferry fares would rise in the spring.\n\n"
+        f"The {title} later told reporters that the harbour needed a new pier."
+    )
+    (a,) = [x for x in analyze(text).attributions if "new pier" in x.content.text]
+    assert (a.source.name == "Edda Marlow") is named, a.source
