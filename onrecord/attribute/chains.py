@@ -13,11 +13,10 @@ are few, and the chain's highest confidence.
 
 from __future__ import annotations
 
-import unicodedata
-
 from spacy.tokens import Doc, Token
 
 from onrecord.attribute.found import Found
+from onrecord.eval.brat import trim
 
 # a verb's complement, adjunct or coordinated verb, and a gerund after a preposition ("responded by saying")
 CHAIN_DEPS = frozenset({"xcomp", "advcl", "conj", "pcomp", "prep"})
@@ -25,12 +24,13 @@ WIDEN_GAP = 3  # most tokens between two chained cues for the cue span to cover 
 
 
 def merge_verb_chains(doc: Doc, found: list[Found]) -> list[Found]:
-    """Drop each row whose content (its envelope) and speaker repeat a row of a verb it governs through a
-    chain, and fold it into that row."""
+    """Drop each row whose content (its envelope, trimmed of blanks and punctuation as gold spans are:
+    two verbs' frames may end one before and one after a closing quotation mark) and speaker repeat a
+    row of a verb it governs through a chain, and fold it into that row."""
     by_content: dict[tuple[int, int], list[Found]] = {}
     for item in found:
         if item.cue is not None and 0 <= item.head < len(doc) and item.content:
-            by_content.setdefault(_trimmed(doc.text, item.start, item.end), []).append(item)
+            by_content.setdefault(trim(doc.text, item.start, item.end), []).append(item)
     dropped: dict[int, Found] = {}  # id of a dropped row -> the row it folded into
     for group in by_content.values():
         for upper in group:
@@ -42,16 +42,6 @@ def merge_verb_chains(doc: Doc, found: list[Found]) -> list[Found]:
         while item.continues is not None and id(item.continues) in dropped:
             item.continues = dropped[id(item.continues)]
     return [f for f in found if id(f) not in dropped]
-
-
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    """The envelope without the spaces, punctuation and quotation marks at its ends, which the two
-    verbs' frames may cut differently ("… a new pier." and "… a new pier.”")."""
-    while start < end and (text[start].isspace() or unicodedata.category(text[start])[0] == "P"):
-        start += 1
-    while end > start and (text[end - 1].isspace() or unicodedata.category(text[end - 1])[0] == "P"):
-        end -= 1
-    return start, end
 
 
 def _chained_below(doc: Doc, upper: Found, group: list[Found], dropped: dict[int, Found]) -> Found | None:

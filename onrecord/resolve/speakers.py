@@ -576,8 +576,8 @@ def _holds_other_office(person: Entity, noun: str) -> bool:
     if noun not in titles():
         return False
     targets = role_synonyms().get(noun, frozenset({noun}))
-    offices = [r for r in person.roles if any(w in titles() for w in fold(r).split())]
-    return bool(offices) and not any(_holds(r, targets) for r in person.roles)
+    has_office = any(w in titles() for r in person.roles for w in fold(r).split())
+    return has_office and not any(_holds(r, targets) for r in person.roles)
 
 
 def _agrees(modifier: str, role: str) -> bool:

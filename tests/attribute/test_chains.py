@@ -48,6 +48,7 @@ def test_two_statements_of_one_speaker_stay_two_rows(article):
 # --------------------------------------------------------------------- merge_verb_chains ---
 
 TEXT = "The spokeswoman declined to comment on whether the plan would go ahead."
+SPEAKER = (0, TEXT.index(" declined"))
 
 
 def _row(doc, word: str, source: tuple[int, int] | None, content: tuple[int, int]) -> Found:
@@ -67,8 +68,7 @@ def _content() -> tuple[int, int]:
 
 
 def test_the_governing_verbs_row_folds_into_the_report_verbs_row(doc):
-    speaker = (0, TEXT.index(" declined"))
-    upper, lower = _row(doc, "declined", speaker, _content()), _row(doc, "comment", speaker, _content())
+    upper, lower = _row(doc, "declined", SPEAKER, _content()), _row(doc, "comment", SPEAKER, _content())
     upper.confidence, lower.confidence = 0.9, 0.6
     kept = merge_verb_chains(doc, [upper, lower])
     assert kept == [lower]
@@ -77,27 +77,24 @@ def test_the_governing_verbs_row_folds_into_the_report_verbs_row(doc):
 
 
 def test_a_content_that_differs_only_by_its_closing_punctuation_is_the_same_content(doc):
-    speaker = (0, TEXT.index(" declined"))
     start, end = _content()
-    upper, lower = _row(doc, "declined", speaker, (start, end + 1)), _row(doc, "comment", speaker, (start, end))
+    upper, lower = _row(doc, "declined", SPEAKER, (start, end + 1)), _row(doc, "comment", SPEAKER, (start, end))
     assert merge_verb_chains(doc, [upper, lower]) == [lower]
 
 
 def test_rows_of_different_speakers_stay(doc):
-    upper = _row(doc, "declined", (0, TEXT.index(" declined")), _content())
+    upper = _row(doc, "declined", SPEAKER, _content())
     lower = _row(doc, "comment", (TEXT.index("the plan"), TEXT.index(" would")), _content())
     assert merge_verb_chains(doc, [upper, lower]) == [upper, lower]
 
 
 def test_rows_of_verbs_not_in_one_chain_stay(doc):
-    speaker = (0, TEXT.index(" declined"))
-    upper, other = _row(doc, "declined", speaker, _content()), _row(doc, "go", speaker, _content())
+    upper, other = _row(doc, "declined", SPEAKER, _content()), _row(doc, "go", SPEAKER, _content())
     assert merge_verb_chains(doc, [upper, other]) == [upper, other]
 
 
 def test_a_quote_that_went_on_from_the_dropped_row_goes_on_from_the_kept_one(doc):
-    speaker = (0, TEXT.index(" declined"))
-    upper, lower = _row(doc, "declined", speaker, _content()), _row(doc, "comment", speaker, _content())
+    upper, lower = _row(doc, "declined", SPEAKER, _content()), _row(doc, "comment", SPEAKER, _content())
     later = Found([(len(TEXT), len(TEXT))], None, "", None, "", continues=upper)
     merge_verb_chains(doc, [upper, lower, later])
     assert later.continues is lower
