@@ -58,7 +58,7 @@ def analyze_many(
         if settings.accurate:
             from onrecord.encoder import refine
 
-            refine(doc, found)
+            found = refine(doc, found)
         resolution = resolve(doc, found, prep.meta.published)
         yield build_record(prep, found, resolution, doc)
 

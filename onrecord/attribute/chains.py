@@ -13,6 +13,8 @@ are few, and the chain's highest confidence.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacy.tokens import Doc, Token
 
 from onrecord.attribute.found import Found
@@ -38,10 +40,21 @@ def merge_verb_chains(doc: Doc, found: list[Found]) -> list[Found]:
             if lower is not None:
                 _fold(doc, upper, lower)
                 dropped[id(upper)] = lower
-    for item in found:
-        while item.continues is not None and id(item.continues) in dropped:
-            item.continues = dropped[id(item.continues)]
+    for item in found:  # links to a dropped row go to the row it folded into, or past it from that row
+        item.continues = _surviving(item, item.continues, dropped, lambda f: f.continues)
+        item.parent = _surviving(item, item.parent, dropped, lambda f: f.parent)
     return [f for f in found if id(f) not in dropped]
+
+
+def _surviving(
+    item: Found, link: Found | None, dropped: dict[int, Found], follow: Callable[[Found], Found | None]
+) -> Found | None:
+    """Where a link (`continues`, `parent`) of `item` points once the dropped rows are gone: to the row
+    a dropped one folded into, or, when that is `item` itself, to where the dropped row pointed."""
+    while link is not None and id(link) in dropped:
+        target = dropped[id(link)]
+        link = follow(link) if target is item else target
+    return link
 
 
 def _chained_below(doc: Doc, upper: Found, group: list[Found], dropped: dict[int, Found]) -> Found | None:

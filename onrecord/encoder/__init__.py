@@ -16,6 +16,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
+from onrecord.attribute.chains import merge_verb_chains
 from onrecord.attribute.found import Found
 from onrecord.encoder import bounds, cued, runtime
 from onrecord.encoder.mlp import Ranker
@@ -65,8 +66,9 @@ def check() -> None:
 
 
 def refine(doc: Doc, found: list[Found], model: tuple[Ranker, float] | None = None) -> list[Found]:
-    """Re-cut the content boundaries of `found` in place (and return it)."""
-    items = [f for f in found if f.content]
+    """Re-cut the content boundaries of `found` in place; the rows, with those of a verb chain that now
+    read one content merged as `find_attributions` merges them ("tried to persuade X that …")."""
+    items = [f for f in found if f.content and f.parent is None]  # the ranker learned outermost reports
     if not items or not len(doc):
         return found
     ranker, margin = model or shipped()
@@ -77,6 +79,7 @@ def refine(doc: Doc, found: list[Found], model: tuple[Ranker, float] | None = No
 
     # one scoring call for the whole article: small matrix products are dominated by call overhead
     scores = ranker.scores(np.concatenate([d for _, _, d, _ in decisions]), [r for *_, rows in decisions for r in rows])
+    drawn = {id(item): list(item.content) for item in items}
     at = 0
     for item, choice, _, _ in decisions:
         mine = scores[at : at + len(choice.positions)]
@@ -84,4 +87,23 @@ def refine(doc: Doc, found: list[Found], model: tuple[Ranker, float] | None = No
         best = bounds.choose(mine, choice.positions.index(choice.current), margin)
         if choice.positions[best] != choice.current:
             bounds.apply(doc, item, choice.side, choice.positions[best])
-    return found
+    for item in items:  # both ends moved inward past each other's words: the rules' cut stands
+        if not any(ch.isalnum() for start, end in item.content for ch in doc.text[start:end]):
+            item.content = drawn[id(item)]
+    _follow_parents(found, drawn)
+    return merge_verb_chains(doc, found)
+
+
+def _follow_parents(found: list[Found], drawn: dict[int, list[tuple[int, int]]]) -> None:
+    """A nested report keeps the rules' cut (the ranker never saw one: left alone, it would widen "he
+    believes …" to the content of "Aides said he believes …"), except that one ending where its parent
+    ended ends where the parent now ends: "… said he believes the plan will fail, which …" loses the
+    trailing clause in both."""
+    for item in found:
+        parent = item.parent
+        before = drawn.get(id(parent)) if parent is not None else None
+        if before is None or not item.content or item.end != before[-1][1] or parent.end == item.end:
+            continue
+        last = item.content[-1]
+        if parent.end > last[0]:
+            item.content[-1] = (last[0], parent.end)

@@ -64,7 +64,7 @@ def token_range(doc: Doc, item: Found) -> tuple[int, int] | None:
 def choices(doc: Doc, item: Found, sent_of: Sequence[int]) -> list[Choice]:
     """The start and end decisions of one attribution: positions within REACH tokens of the current
     boundary, inside the boundary's sentence or its neighbour on the moving side, never crossing the other
-    boundary."""
+    boundary or leaving only punctuation."""
     rng = token_range(doc, item)
     if rng is None:
         return []
@@ -81,12 +81,19 @@ def choices(doc: Doc, item: Found, sent_of: Sequence[int]) -> list[Choice]:
         for e in range(max(start + 1, end - REACH), min(len(doc), end + REACH) + 1)
         if last_sent <= sent_of[e - 1] <= last_sent + 1 and not doc[e - 1].is_space
     ]
+    starts = [t for t in starts if _has_word(doc, t, end)]
+    ends = [e for e in ends if _has_word(doc, start, e)]
     out = []
     if start in starts and len(starts) > 1:
         out.append(Choice("start", starts, start, cue))
     if end in ends and len(ends) > 1:
         out.append(Choice("end", ends, end, cue))
     return out
+
+
+def _has_word(doc: Doc, start: int, end: int) -> bool:
+    """Whether tokens start … end-1 hold a word (a boundary may not leave only quotation marks)."""
+    return any(not (t.is_punct or t.is_space) for t in doc[start:end])
 
 
 def sentences_needed(doc: Doc, items: Sequence[Found], sent_of: Sequence[int]) -> set[int]:

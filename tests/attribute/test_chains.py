@@ -98,3 +98,20 @@ def test_a_quote_that_went_on_from_the_dropped_row_goes_on_from_the_kept_one(doc
     later = Found([(len(TEXT), len(TEXT))], None, "", None, "", continues=upper)
     merge_verb_chains(doc, [upper, lower, later])
     assert later.continues is lower
+
+
+def test_a_report_nested_in_the_dropped_row_is_nested_in_the_kept_one(doc):
+    upper, lower = _row(doc, "declined", SPEAKER, _content()), _row(doc, "comment", SPEAKER, _content())
+    inner = _row(doc, "go", None, (TEXT.index("ahead"), TEXT.index(".")))
+    inner.parent = upper
+    merge_verb_chains(doc, [upper, lower, inner])
+    assert inner.parent is lower
+
+
+def test_the_kept_row_is_never_its_own_parent(doc):
+    """The accurate mode merges chains after nesting: the report verb's row may have been nested in the
+    governing verb's row, which it now replaces; it takes that row's own parent (here: none)."""
+    upper, lower = _row(doc, "declined", SPEAKER, _content()), _row(doc, "comment", SPEAKER, _content())
+    lower.parent = upper
+    assert merge_verb_chains(doc, [upper, lower]) == [lower]
+    assert lower.parent is None

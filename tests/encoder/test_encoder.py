@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from onrecord import encoder
+from onrecord.attribute.found import Found
 from onrecord.encoder import bounds, cued, runtime
 from onrecord.encoder.mlp import Ranker
 from onrecord.settings import ACCURATE_ENV, Settings
@@ -131,6 +132,53 @@ def test_refine_keeps_every_span_inside_the_text_and_the_record_valid(analyze):
     for a in accurate.attributions:
         assert 0 <= a.content.start < a.content.end <= len(TEXT)
         assert TEXT[a.content.start : a.content.end] == a.content.text
+
+
+# Made up for this test: reports inside reports, the outer content opening with the inner speaker.
+NESTED = (
+    "The harbour board said on Tuesday that its chairman believes the ferry to Lindholm will stop in March.\n"
+    "Residents told reporters they think the regional council will refuse the appeal."
+)
+
+
+def test_a_nested_report_keeps_its_own_content_in_the_accurate_mode(analyze):
+    """The ranker learned outermost reports: let loose on "believes" it would widen that content to the
+    outer one, "that its chairman believes …", which then reports itself."""
+    fast = {(a.cue.text, a.content.text) for a in analyze(NESTED).attributions if a.parent}
+    accurate = analyze(NESTED, settings=Settings(accurate=True))
+    by_id = {a.id: a for a in accurate.attributions}
+    nested = [a for a in accurate.attributions if a.parent]
+    assert {(a.cue.text, a.content.text) for a in nested} == fast
+    assert {"believes", "think"} <= {a.cue.text for a in nested}
+    for a in nested:
+        outer = by_id[a.parent]
+        assert outer.id != a.id
+        assert outer.content.start <= a.content.start and a.cue.end <= a.content.start
+        assert a.content.text != outer.content.text
+
+
+def test_choices_never_leave_a_content_of_punctuation_only(nlp):
+    text = "Prices will keep rising, the bank predicts, ''for the next few years.''"
+    doc = nlp(text)
+    start = text.index("''for")
+    item = Found([(start, len(text))], None, "", None, "")
+    sides = bounds.choices(doc, item, bounds.sentence_numbers(doc))
+    assert sides
+    for choice in sides:
+        for p in choice.positions:
+            kept = doc[p : len(doc)] if choice.side == "start" else doc[doc.char_span(start, start + 2).start : p]
+            assert any(t.is_alpha for t in kept), (choice.side, kept.text)
+
+
+def test_a_nested_report_ending_with_its_parent_follows_the_parents_new_end():
+    outer = Found([(0, 60)], (5, 9), "say", None, "")
+    inner = Found([(20, 60)], (12, 18), "think", None, "", parent=outer)
+    alone = Found([(30, 45)], (25, 29), "hope", None, "", parent=outer)
+    drawn = {id(outer): [(0, 60)]}
+    outer.content = [(0, 50)]
+    encoder._follow_parents([outer, inner, alone], drawn)
+    assert inner.content == [(20, 50)]
+    assert alone.content == [(30, 45)]
 
 
 def test_the_margin_keeps_the_current_boundary_on_weak_evidence():
