@@ -16,8 +16,11 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
+from onrecord.attribute import classify
 from onrecord.attribute.chains import merge_verb_chains
 from onrecord.attribute.found import Found
+from onrecord.attribute.nearby import doc_text
+from onrecord.attribute.quotes import QuoteIndex, find_quotes
 from onrecord.encoder import bounds, cued, runtime
 from onrecord.encoder.mlp import Ranker
 from onrecord.errors import Errors, ModelError
@@ -90,8 +93,20 @@ def refine(doc: Doc, found: list[Found], model: tuple[Ranker, float] | None = No
     for item in items:  # both ends moved inward past each other's words: the rules' cut stands
         if not any(ch.isalnum() for start, end in item.content for ch in doc.text[start:end]):
             item.content = drawn[id(item)]
+        bounds.split_around_own_words(doc.text, item, drawn[id(item)])
     _follow_parents(found, drawn)
+    _reclassify(doc, [item for item in found if item.content != drawn.get(id(item), item.content)])
     return merge_verb_chains(doc, found)
+
+
+def _reclassify(doc: Doc, moved: list[Found]) -> None:
+    """A re-cut content is direct, mixed or indirect by its new words: a quotation widened to the
+    narration before it ("As they say, “…”") is mixed, one cut to its quoted words direct."""
+    if not moved:
+        return
+    quotes = QuoteIndex(find_quotes(doc_text(doc)))
+    for item in moved:
+        item.type = classify(item, quotes)
 
 
 def _follow_parents(found: list[Found], drawn: dict[int, list[tuple[int, int]]]) -> None:

@@ -181,6 +181,37 @@ def test_a_nested_report_ending_with_its_parent_follows_the_parents_new_end():
     assert alone.content == [(30, 45)]
 
 
+def _recut(text: str, cue: str, source: str | None, old: str, new: str) -> Found:
+    """A row whose content `old` the refiner widened to `new` (both given by their words)."""
+    at = text.index(cue)
+    speaker = (text.index(source), text.index(source) + len(source)) if source else None
+    item = Found([(text.index(new), text.index(new) + len(new))], (at, at + len(cue)), cue, speaker, "")
+    bounds.split_around_own_words(text, item, [(text.index(old), text.index(old) + len(old))])
+    return item
+
+
+def test_a_content_widened_over_its_cue_between_commas_is_split_around_it():
+    text = "The new timetable, she said, is the council's answer to the complaints."
+    item = _recut(text, "said", "she", "is the council's answer to the complaints", text[:-1])
+    assert [text[a:b] for a, b in item.content] == ["The new timetable", "is the council's answer to the complaints"]
+
+
+def test_an_agentless_passive_keeps_its_cue_inside_the_content():
+    text = "Mr. Vell is widely seen as the likely winner of the vote."
+    item = _recut(text, "seen", None, "the likely winner of the vote", text[:-1])
+    assert [text[a:b] for a, b in item.content] == [text[:-1]]
+
+
+def test_a_re_cut_quotation_is_classified_by_its_new_words(nlp):
+    text = 'As the old saying goes, "slow and steady wins the race," the coach told his players.'
+    doc = nlp(text)
+    quote = text.index('"slow')
+    item = Found([(quote, text.index(",", quote) + 2)], None, "", None, "", type="direct")
+    item.content = [(0, item.end)]
+    encoder._reclassify(doc, [item])
+    assert item.type == "mixed"
+
+
 def test_the_margin_keeps_the_current_boundary_on_weak_evidence():
     scores = np.array([0.2, 1.0, 0.9])
     assert bounds.choose(scores, current=2, margin=0.5) == 2
