@@ -85,7 +85,7 @@ def refine(doc: Doc, found: list[Found], model: tuple[Ranker, float] | None = No
     drawn = {id(item): list(item.content) for item in items}
     at = 0
     for item, choice, _, _ in decisions:
-        mine = scores[at : at + len(choice.positions)]
+        mine = np.where(bounds.allowed(doc, item, choice), scores[at : at + len(choice.positions)], -np.inf)
         at += len(choice.positions)
         best = bounds.choose(mine, choice.positions.index(choice.current), margin)
         if choice.positions[best] != choice.current:

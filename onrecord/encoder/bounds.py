@@ -64,7 +64,7 @@ def token_range(doc: Doc, item: Found) -> tuple[int, int] | None:
 def choices(doc: Doc, item: Found, sent_of: Sequence[int]) -> list[Choice]:
     """The start and end decisions of one attribution: positions within REACH tokens of the current
     boundary, inside the boundary's sentence or its neighbour on the moving side, never crossing the other
-    boundary or leaving only punctuation."""
+    boundary."""
     rng = token_range(doc, item)
     if rng is None:
         return []
@@ -81,14 +81,53 @@ def choices(doc: Doc, item: Found, sent_of: Sequence[int]) -> list[Choice]:
         for e in range(max(start + 1, end - REACH), min(len(doc), end + REACH) + 1)
         if last_sent <= sent_of[e - 1] <= last_sent + 1 and not doc[e - 1].is_space
     ]
-    starts = [t for t in starts if _has_word(doc, t, end)]
-    ends = [e for e in ends if _has_word(doc, start, e)]
     out = []
     if start in starts and len(starts) > 1:
         out.append(Choice("start", starts, start, cue))
     if end in ends and len(ends) > 1:
         out.append(Choice("end", ends, end, cue))
     return out
+
+
+def allowed(doc: Doc, item: Found, choice: Choice) -> np.ndarray:
+    """Which candidates the refiner may move to: none that leaves a content without a word or grows it
+    over its own speaker (`_speaker_fence`); the current boundary always.  A constraint on the output,
+    applied to the ranker's scores: the ranker is trained and scores over every candidate, as before."""
+    rng = token_range(doc, item)
+    start, end = rng if rng is not None else (0, len(doc))
+    floor, ceiling = _speaker_fence(doc.text, item)
+    if choice.side == "start":
+        ok = [_has_word(doc, t, end) and doc[t].idx >= floor for t in choice.positions]
+    else:
+        ok = [_has_word(doc, start, e) and doc[e - 1].idx < ceiling for e in choice.positions]
+    mask = np.array(ok, dtype=bool)
+    mask[choice.positions.index(choice.current)] = True
+    return mask
+
+
+def _speaker_fence(text: str, item: Found) -> tuple[int, float]:
+    """How far the content may grow towards its own speaker: never over them ("that Dion had not loved
+    her body" is no content of "loved" with "Dion" as its speaker, however often the corpus gives the
+    outer report that content), except where the speaker and cue stand between commas inside the
+    sentence ("The plan, she said, is …", one content split around them).  An agentless passive has no
+    speaker to fence it off ("Mr. X is seen as …" is its content, as annotated news has it)."""
+    floor, ceiling = 0, float("inf")
+    if item.source is None or _between_commas(text, item):
+        return floor, ceiling
+    if item.source[1] <= item.start:
+        floor = item.source[1]
+    elif item.source[0] >= item.end:
+        ceiling = item.source[0]
+    return floor, ceiling
+
+
+def _between_commas(text: str, item: Found) -> bool:
+    """Whether the attribution's speaker and cue stand between commas: ", she said," (a quotation mark
+    may close before the first comma)."""
+    spans = [span for span in (item.cue, item.source) if span is not None]
+    first, last = min(a for a, _ in spans), max(b for _, b in spans)
+    ahead, behind = text[max(0, first - 4) : first].rstrip(), text[last : last + 3].lstrip()
+    return ahead.rstrip("”’\"'").endswith(",") and behind.startswith(",")
 
 
 def _has_word(doc: Doc, start: int, end: int) -> bool:
@@ -291,10 +330,7 @@ def split_around_own_words(text: str, item: Found, drawn: list[tuple[int, int]])
     if not own:
         return
     cut_start, cut_end = min(a for a, _ in own), max(b for _, b in own)
-    if not (
-        text[max(0, cut_start - 4) : cut_start].rstrip().rstrip("”’\"'").endswith(",")
-        and text[cut_end : cut_end + 3].lstrip().startswith(",")
-    ):
+    if not _between_commas(text, item):
         return
     pieces = [(start, _rstrip(text, start, cut_start)), (_lstrip(text, cut_end, end), end)]
     if all(any(ch.isalnum() for ch in text[a:b]) for a, b in pieces):

@@ -157,7 +157,7 @@ def test_a_nested_report_keeps_its_own_content_in_the_accurate_mode(analyze):
         assert a.content.text != outer.content.text
 
 
-def test_choices_never_leave_a_content_of_punctuation_only(nlp):
+def test_the_refiner_never_leaves_a_content_of_punctuation_only(nlp):
     text = "Prices will keep rising, the bank predicts, ''for the next few years.''"
     doc = nlp(text)
     start = text.index("''for")
@@ -165,7 +165,9 @@ def test_choices_never_leave_a_content_of_punctuation_only(nlp):
     sides = bounds.choices(doc, item, bounds.sentence_numbers(doc))
     assert sides
     for choice in sides:
-        for p in choice.positions:
+        mask = bounds.allowed(doc, item, choice)
+        assert not mask.all()  # the closing quotation marks alone are among the candidates, and refused
+        for p in (p for p, ok in zip(choice.positions, mask, strict=True) if ok):
             kept = doc[p : len(doc)] if choice.side == "start" else doc[doc.char_span(start, start + 2).start : p]
             assert any(t.is_alpha for t in kept), (choice.side, kept.text)
 
@@ -210,6 +212,26 @@ def test_a_re_cut_quotation_is_classified_by_its_new_words(nlp):
     item.content = [(0, item.end)]
     encoder._reclassify(doc, [item])
     assert item.type == "mixed"
+
+
+def _start_candidates(nlp, text: str, cue: str, source: str, content: str) -> list[str]:
+    doc = nlp(text)
+    at, who, what = text.index(cue), text.index(source), text.index(content)
+    item = Found([(what, what + len(content))], (at, at + len(cue)), cue, (who, who + len(source)), source)
+    sides = [c for c in bounds.choices(doc, item, bounds.sentence_numbers(doc)) if c.side == "start"]
+    return [doc[p].text for c in sides for p, ok in zip(c.positions, bounds.allowed(doc, item, c), strict=True) if ok]
+
+
+def test_a_content_never_grows_over_its_own_speaker(nlp):
+    text = "The singer told the magazine that Dion had never loved her body as a teenager."
+    starts = _start_candidates(nlp, text, "loved", "Dion", "her body as a teenager")
+    assert starts and "Dion" not in starts and "that" not in starts and "her" in starts
+
+
+def test_a_speaker_between_commas_may_be_taken_in_as_a_split_content(nlp):
+    text = "The new timetable, she said, is the council's answer to the complaints."
+    starts = _start_candidates(nlp, text, "said", "she", "is the council's answer to the complaints")
+    assert "The" in starts
 
 
 def test_the_margin_keeps_the_current_boundary_on_weak_evidence():
