@@ -85,9 +85,6 @@ def test_the_gold_reader_lives_in_eval_brat() -> None:
     from onrecord.eval import score as scoring
 
     assert scoring.load_gold is brat.load_gold and scoring.GoldArticle is brat.GoldArticle
-    text = "  “Hello, world.”  "
-    assert text[slice(*brat.trim(text, 0, len(text)))] == "Hello, world"
-    assert brat.trim("...", 0, 3) == (3, 3)
 
 
 def test_load_gold_reads_articles_in_name_order(mini: list[GoldArticle]) -> None:

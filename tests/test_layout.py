@@ -58,6 +58,8 @@ ONE_HOME = {
     "ARTICLE_SUFFIXES": "onrecord/inputs.py",
     "content_hash": "onrecord/inputs.py",
     "iter_documents": "onrecord/inputs.py",
+    "Seg": "onrecord/spans.py",
+    "_is_trimmed_away": "onrecord/spans.py",
     "TABLES_MARKER": "onrecord/store/tables.py",
     "speaker_rows": "onrecord/keys.py",
     "fold": "onrecord/keys.py",

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from spacy.tokens import Doc, Token
 
 from onrecord.attribute.found import Found
-from onrecord.eval.brat import trim
+from onrecord.spans import trim
 
 # a verb's complement, adjunct or coordinated verb, and a gerund after a preposition ("responded by saying")
 CHAIN_DEPS = frozenset({"xcomp", "advcl", "conj", "pcomp", "prep"})

@@ -6,8 +6,8 @@ Shared by scoring (`onrecord evaluate`, eval/score.py), training (`onrecord trai
 * per article only the annotator id that sorts first is used; one attribution per brat event (E line)
   with its Content (and Content2 ...), Source and Cue segments; events without a Content are skipped;
 * offsets are code-point offsets into the .txt read as UTF-8 with no newline translation;
-* `trim` is the protocol's span normalisation (blanks and punctuation off both ends), public because
-  training compares candidate spans with gold ones the way the scorer does.
+* spans are compared after `onrecord.spans.trim`, the protocol's normalisation (blanks and punctuation
+  off both ends), which training and the run-time verb-chain merge use too.
 
 Stdlib only.
 """
@@ -15,16 +15,14 @@ Stdlib only.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from onrecord.errors import Errors, GoldError
+from onrecord.spans import Seg
 
-__all__ = ["GoldArticle", "GoldAttribution", "Seg", "load_gold", "trim"]
-
-Seg = tuple[int, int]
+__all__ = ["GoldArticle", "GoldAttribution", "load_gold"]
 
 
 @dataclass(slots=True)
@@ -154,16 +152,3 @@ def _merge(segments: list[Seg]) -> list[Seg]:
         else:
             merged.append((start, end))
     return merged
-
-
-def _is_trimmed_away(ch: str) -> bool:
-    return ch.isspace() or unicodedata.category(ch).startswith("P")
-
-
-def trim(text: str, start: int, end: int) -> Seg:
-    """Drop surrounding blanks and punctuation: whether a quote's marks are inside is style."""
-    while start < end and _is_trimmed_away(text[start]):
-        start += 1
-    while end > start and _is_trimmed_away(text[end - 1]):
-        end -= 1
-    return start, end

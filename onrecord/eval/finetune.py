@@ -26,8 +26,8 @@ import numpy as np
 
 from onrecord.encoder import bounds, cued, runtime
 from onrecord.errors import Errors, ModelError, OptionError
-from onrecord.eval.brat import trim
 from onrecord.eval.train import Parsed
+from onrecord.spans import trim
 
 LABELS = runtime.LABELS
 TAGGER_NAME = runtime.TAGGER.name

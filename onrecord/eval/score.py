@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import Any
 
 # load_gold and the gold types are re-exported: callers score what they load from one import.
-from onrecord.eval.brat import GoldArticle, GoldAttribution, Seg, load_gold, trim
+from onrecord.eval.brat import GoldArticle, GoldAttribution, load_gold
+from onrecord.spans import Seg, trim
 
 __all__ = [
     "METRICS",

@@ -30,8 +30,9 @@ from onrecord.attribute import model as cue_model
 from onrecord.attribute.model import Candidate, CueModel, DocContext, Linear
 from onrecord.attribute.quotes import QuoteIndex, find_quotes
 from onrecord.attribute.relays import NESTING_CONFIDENCE
-from onrecord.eval.brat import GoldArticle, load_gold, trim
+from onrecord.eval.brat import GoldArticle, load_gold
 from onrecord.repair import Repaired, repair
+from onrecord.spans import trim
 
 CONFIG = Path(cue_model.__file__).parent / "data" / "model.toml"  # beside the weights it trains
 OBJECTIVE = {"content_partial": 1.0, "end_to_end": 1.0, "content_exact": 0.5, "source_given_content": 0.5}

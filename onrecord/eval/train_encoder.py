@@ -29,9 +29,9 @@ from onrecord.encoder import bounds, cued, fingerprint, runtime
 from onrecord.encoder.bounds import choose
 from onrecord.encoder.mlp import Ranker
 from onrecord.eval import finetune
-from onrecord.eval.brat import trim
 from onrecord.eval.finetune import TuneConfig
 from onrecord.eval.train import Parsed, parse_corpus, read_config
+from onrecord.spans import trim
 
 OUT_NAME = "bounds.npz"
 CONFIG = Path(bounds.__file__).parent / "data" / "bounds.toml"  # beside the weights it trains
