@@ -357,6 +357,8 @@ def _narration_reason(
         return "action"  # "(…), in addition to supporting various renovations": an activity named
     if phrase and frame == "object" and _identifies_person(lemma, span):
         return "action"  # "police have not identified the victim": who someone is, not a report
+    if frame == "object" and _phones_someone(token, lemma, span):
+        return "action"  # "called the police while on his way": a call made, not words reported
     if phrase and frame == "object" and _verb_class(lemma) == "thought" and _counted(span):
         return "action"  # "(the company) has supported more than 60 exhibitions": deeds counted
     if phrase and lemma in _words("action") and (frame == "object" or frame.startswith("prep:")):
@@ -480,6 +482,18 @@ def _identifies_person(lemma: str, span) -> bool:
     allowed = ("det", "amod", "poss", "compound")
     bare = all(c.dep_ in allowed or (c.dep_, c.lower_) == ("prep", "of") for c in root.children)
     return lemma in _words("identifying") and root.lemma_.lower() in person_nouns() and bare
+
+
+def _phones_someone(token: Token, lemma: str, span) -> bool:
+    """A verb of calling whose object is a person or an organisation and that has no object
+    predicate ('called the police'; not 'called the plan a disgrace', 'called him "a liar"')."""
+    if lemma not in _words("phoning") or any(c.dep_ in ("oprd", "ccomp", "xcomp") for c in token.children):
+        return False
+    if any(t.dep_ == "oprd" for t in span):
+        return False
+    root = span.root
+    noun = root.lemma_.lower()
+    return root.ent_type_ in ("PERSON", "ORG") or noun in person_nouns() or noun in organization_nouns()
 
 
 def _counted(span) -> bool:

@@ -40,6 +40,9 @@ class Entity:
     roles: list[str] = field(default_factory=list)
     mentions: list[tuple[int, int]] = field(default_factory=list)  # token ranges
     gender: str | None = None  # from titles, given name and safe readings (resolve/gender.py)
+    # every mention labels a thing ("the Copperfield location", "the Billboard charts"): a name the
+    # tagger took for a person that the article never introduces as someone (`attributive_only`)
+    attributive: bool = False
 
     @property
     def key(self) -> str:
@@ -101,7 +104,7 @@ def _people(doc: Doc, doc_tokens: list[Token]) -> list[Entity]:
     mentions: list[list[Token]] = [_name_tokens(e) for e in doc.ents if e.label_ == "PERSON"]
     mentions = [m for m in mentions if m and all(t.is_alpha or t.text in ".-'’" for t in m)]
     given_surnames = {fold(m[-1].text) for m in mentions if len(m) >= 2}
-    mentions = [m for m in mentions if not _is_capital(m, given_surnames)]
+    mentions = [m for m in mentions if not _is_capital(m, given_surnames) and not _is_call_sign(m, doc)]
     mentions.extend(_titled_names(doc_tokens, {t.i for m in mentions for t in m}))
     mentions.extend(_given_names(doc_tokens, {t.i for m in mentions for t in m}))
     full = [m for m in mentions if len(m) >= 2]
@@ -128,6 +131,7 @@ def _people(doc: Doc, doc_tokens: list[Token]) -> list[Entity]:
     for entity in clusters.values():
         entity.mentions.sort()
         entity.roles = _roles(doc, entity)
+        entity.attributive = attributive_only(doc_tokens, entity)
     _genders(doc, doc_tokens, list(clusters.values()), in_quote)
     return list(clusters.values())
 
@@ -203,6 +207,37 @@ def _is_capital(tokens: list[Token], surnames: set[str]) -> bool:
     """'Kyiv' tagged PERSON: a lone capital's name is the place unless the article gives someone it as
     a surname ('Denzel Washington')."""
     return len(tokens) == 1 and fold(tokens[0].text) in capitals() and fold(tokens[0].text) not in surnames
+
+
+def _is_call_sign(tokens: list[Token], doc: Doc) -> bool:
+    """'(KTRK)', 'AUSTIN (KXAN) —' tagged PERSON: one word in capitals that the article never writes
+    as a name is a station's call sign, an acronym or a dateline, not a person ('OBAMA' in a shouted
+    headline stays one where 'Obama' appears too)."""
+    if len(tokens) != 1 or len(tokens[0].text) < 2 or not tokens[0].text.isupper():
+        return False
+    word = tokens[0].text
+    return not any(t.text == word.title() for t in doc)
+
+
+def attributive_only(doc_tokens: list[Token], entity: Entity) -> bool:
+    """Whether every mention of a person only labels a thing after it: a compound of a common noun
+    ('the Copperfield location', 'his Ring camera', 'the Davis administration') or the possessor in
+    a proper name ("Aisha's Salon and Spa"). Such a name was never introduced as someone, so a
+    pronoun or a plain 'the owner' does not go to it (an office may: 'the prime minister' can be
+    Davis)."""
+    return bool(entity.mentions) and all(_labels_a_thing(doc_tokens, end) for _, end in entity.mentions)
+
+
+def _labels_a_thing(doc_tokens: list[Token], end: int) -> bool:
+    last = doc_tokens[end - 1]
+    if last.text in _POSSESSIVE and end >= 2:
+        last = doc_tokens[end - 2]
+    after = last.head
+    if after.i < end:
+        return False
+    if last.dep_ in ("compound", "nmod"):
+        return after.pos_ == "NOUN"
+    return last.dep_ == "poss" and after.pos_ == "PROPN"
 
 
 def _titled_names(doc_tokens: list[Token], covered: set[int]) -> list[list[Token]]:

@@ -312,12 +312,19 @@ class SpeakerResolver:
             return None  # "the authors argued": several people, not the one person named nearby
         if not _definite(head) or any(_distinguishes(t) for t in head.lefts):
             return None  # "the German official", "the other candidate": a description of someone else
+        if self._introduced_unnamed(head):
+            return None  # "a man came in … the man could be heard": that man, not the one named nearby
         first = self.paragraph(head.i) - (NEIGHBOURHOOD - 1)
         people: list[Entity] = []
         for start, entity in reversed(self.table.order[: bisect_right(self.table.starts, head.i - 1)]):
             if self.paragraph(start) < first:
                 break
-            fits = entity.type == "person" and not self.in_quote(start) and not _holds_other_office(entity, noun)
+            fits = (
+                entity.type == "person"
+                and not self.in_quote(start)
+                and not _holds_other_office(entity, noun)
+                and (noun in titles() or not entity.attributive)
+            )
             if fits and entity not in people:
                 people.append(entity)
         if len(people) == 1:
@@ -328,6 +335,20 @@ class SpeakerResolver:
             if position < head.i and spoken.entity in ids:
                 return ids[spoken.entity]
         return None
+
+    def _introduced_unnamed(self, head: Token) -> bool:
+        """Whether the article brought in someone by this noun with an indefinite article before ('a
+        man entered', 'an employee noticed'), not as what a named person is ('Lee, a teacher', 'she
+        is a doctor', 'made it as an international star'): the definite noun then goes back to that one."""
+        noun = head.lemma_.lower()
+        for token in self.doc[: head.i]:
+            if token.lemma_.lower() != noun or token.pos_ != "NOUN" or token.dep_ not in _INTRODUCING:
+                continue
+            if token.dep_ == "pobj" and token.head.lower_ in ("as", "like"):
+                continue
+            if any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children):
+                return True
+        return False
 
     def _plural_antecedent(self, token: int) -> Speaker | None:
         """'they added': the latest plural unnamed speaker or organisation resolved before."""
@@ -344,7 +365,7 @@ class SpeakerResolver:
         quote is mostly someone the speaker talks about), else the most recent one at all; a person
         who was the subject of this or the previous sentence goes first ("George apologises to
         Penny. He says …" is George: the subject stays the topic)."""
-        people = self.table.before(pronoun.i, ("person",), limit=8)
+        people = [p for p in self.table.before(pronoun.i, ("person",), limit=8) if not p.attributive]
 
         def last_outside(person: Entity) -> tuple[int, int]:
             return max(((s, t) for s, t in person.mentions if s < pronoun.i and not self.in_quote(s)), default=(-1, -1))
@@ -473,6 +494,7 @@ class SpeakerResolver:
         return None
 
 
+_INTRODUCING = frozenset({"nsubj", "nsubjpass", "dobj", "pobj"})  # roles where "a man" enters the story
 _OTHER = frozenset(["other", "another", "second", "fellow", "rival", "opposing", "different"])
 
 

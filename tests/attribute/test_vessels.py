@@ -5,12 +5,14 @@ a content that opens with its own speaker and runs over the cue ("the “<title>
 page to comment on photos"), a bare person as what was identified ("have not identified the victim"),
 counted things as what was supported ("supported more than 40 concerts") and a verb that stands for
 an earlier one ("appeared to be doing just that"), a gerund after a compound preposition ("in addition to
-supporting various repairs").  The reports around them stay."""
+supporting various repairs"), a person or an organisation as what was called ("called the police": a
+call made).  The reports around them stay."""
 
 from __future__ import annotations
 
 import pytest
 
+from onrecord.settings import Settings
 from tests.conftest import ARTICLES
 
 
@@ -56,3 +58,18 @@ def test_the_reports_around_them_stay(festival, cue, speaker, words):
         a.cue and a.cue.text == cue and a.source and a.source.name == speaker and words in a.content.text
         for a in festival.attributions
     ), rows(festival)
+
+
+CALLS = (
+    "Mara Lindqvist called the police when the footbridge gave way on Sunday.\n"
+    'On Monday Lindqvist called the closure "a disgrace" and called for a public inquiry.\n'
+)
+
+
+@pytest.mark.parametrize("use_model", [True, False], ids=["hybrid", "rules"])
+def test_a_call_to_someone_is_no_report_but_a_call_naming_something_is(analyze, use_model):
+    article = analyze(CALLS, settings=Settings(use_model=use_model))
+    found = rows(article)
+    assert not [r for r in found if r[1] == "the police"], found  # a call made: nobody's words
+    assert ("called", 'the closure "a disgrace"') in found  # an object predicate: a label said
+    assert ("called", "a public inquiry") in found  # "called for": a demand

@@ -1,0 +1,98 @@
+"""Names the small tagger calls people but the article never introduces as anyone: a station's call
+sign in a dateline ("DENVER (KQTV) --"), a place or brand that only labels a thing ("the Larkwood
+shop", "his Vantor camera"). They must not capture "the manager", "the man" or "he".
+
+The tagger's mistakes are forced here with `Doc.set_ents` (on real pages the small model makes them
+on some names and not on others), so each rule is tested whatever the model's whim on these words."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.tokens import Doc, Span
+
+from onrecord.attribute import find_attributions
+from onrecord.resolve import resolve
+from onrecord.resolve.entities import attributive_only, build_entities
+
+TEXT = (
+    "DENVER, Colorado (KQTV) -- A family bakery is changing its opening hours after the manager said a "
+    "customer threatened two bakers at one of its shops on Sunday night.\n"
+    "Footage from the Larkwood shop shows a man walking past the counter at about 4 a.m.\n"
+    '"I just need some bread," the man can be heard saying.\n'
+    "In the footage, he says he has not eaten for two days.\n"
+    "Tomasz Wierzbicki, who owns the chain, said the bakers were frightened but unhurt.\n"
+)
+
+
+def _with_people(doc: Doc, words: tuple[str, ...], default: str = "unmodified") -> Doc:
+    """The doc with each of `words` tagged PERSON, as the small model tags some call signs and places."""
+    marked = [Span(doc, t.i, t.i + 1, label="PERSON") for t in doc if t.text in words]
+    doc.set_ents(marked, default=default)
+    return doc
+
+
+@pytest.fixture
+def mistagged(nlp) -> Doc:
+    return _with_people(nlp(TEXT), ("KQTV", "Larkwood"))
+
+
+def _speakers(doc: Doc) -> dict[str, tuple[str, str | None]]:
+    found = find_attributions(doc)
+    resolve(doc, found)
+    return {doc.text[f.start : f.end][:24]: (f.speaker.name, f.speaker.kind) for f in found if f.speaker}
+
+
+def test_a_call_sign_in_capitals_is_no_person(mistagged):
+    people = {e.name for e in build_entities(mistagged).entities if e.type == "person"}
+    assert "KQTV" not in people
+    assert "Tomasz Wierzbicki" in people
+
+
+def test_a_word_in_capitals_that_the_article_also_writes_as_a_name_stays_a_person(nlp):
+    doc = _with_people(nlp("OBAMA SPEAKS\nObama said the talks would go on."), ("OBAMA", "Obama"), "outside")
+    people = [e for e in build_entities(doc).entities if e.type == "person"]
+    assert [len(p.mentions) for p in people] == [2]
+
+
+def test_a_name_that_only_labels_a_thing_is_attributive(mistagged):
+    table = build_entities(mistagged)
+    by_name = {e.name: e for e in table.entities}
+    tokens = list(mistagged)
+    assert attributive_only(tokens, by_name["Larkwood"])
+    assert not attributive_only(tokens, by_name["Tomasz Wierzbicki"])
+
+
+def test_the_manager_stays_unnamed_next_to_a_call_sign(mistagged):
+    speakers = _speakers(mistagged)
+    manager = next(v for k, v in speakers.items() if k.startswith("a customer threatened"))
+    assert manager[1] == "unnamed"
+    assert "KQTV" not in manager[0]
+
+
+@pytest.mark.parametrize("content", ['"I just need some bread', "he has not eaten"])
+def test_the_man_and_he_never_go_to_a_name_that_only_labels_a_place(nlp, content):
+    text = (
+        "Footage from the Larkwood shop was handed to the police on Monday.\n"
+        '"I just need some bread," the man can be heard saying.\n'
+        "In the footage, he says he has not eaten for two days.\n"
+    )
+    speakers = _speakers(_with_people(nlp(text), ("Larkwood",)))
+    name, kind = next(v for k, v in speakers.items() if k.startswith(content))
+    assert name != "Larkwood" and kind != "person"
+
+
+def test_the_man_brought_in_as_a_man_is_not_the_person_named_later(nlp):
+    text = (
+        "Tomasz Wierzbicki runs the bakery. On Sunday a man walked in and sat by the window.\n"
+        '"I just need some bread," the man said.\n'
+    )
+    speakers = _speakers(nlp(text))
+    name, kind = next(v for k, v in speakers.items() if k.startswith('"I just need'))
+    assert kind == "unnamed" and name == "man"
+
+
+def test_the_owner_still_names_the_one_person_nearby(nlp):
+    text = "Tomasz Wierzbicki runs the bakery on Elm Street.\nThe owner said the ovens would be fixed by Friday.\n"
+    speakers = _speakers(nlp(text))
+    name, kind = next(v for k, v in speakers.items() if k.startswith("the ovens"))
+    assert (name, kind) == ("Tomasz Wierzbicki", "person")
