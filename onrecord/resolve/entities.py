@@ -10,9 +10,11 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
+from onrecord.attribute.lexicon import outlets
 from onrecord.attribute.nearby import doc_text
 from onrecord.attribute.quotes import find_quotes
 from onrecord.keys import fold
@@ -104,7 +106,11 @@ def _people(doc: Doc, doc_tokens: list[Token]) -> list[Entity]:
     mentions: list[list[Token]] = [_name_tokens(e) for e in doc.ents if e.label_ == "PERSON"]
     mentions = [m for m in mentions if m and all(t.is_alpha or t.text in ".-'’" for t in m)]
     given_surnames = {fold(m[-1].text) for m in mentions if len(m) >= 2}
-    mentions = [m for m in mentions if not _is_capital(m, given_surnames) and not _is_call_sign(m, doc)]
+    mentions = [
+        m
+        for m in mentions
+        if not _is_capital(m, given_surnames) and not _is_outlet(m, given_surnames) and not _is_call_sign(m, doc)
+    ]
     mentions.extend(_titled_names(doc_tokens, {t.i for m in mentions for t in m}))
     mentions.extend(_given_names(doc_tokens, {t.i for m in mentions for t in m}))
     full = [m for m in mentions if len(m) >= 2]
@@ -207,6 +213,18 @@ def _is_capital(tokens: list[Token], surnames: set[str]) -> bool:
     """'Kyiv' tagged PERSON: a lone capital's name is the place unless the article gives someone it as
     a surname ('Denzel Washington')."""
     return len(tokens) == 1 and fold(tokens[0].text) in capitals() and fold(tokens[0].text) not in surnames
+
+
+def _is_outlet(tokens: list[Token], surnames: set[str]) -> bool:
+    """'Vogue', 'Billboard' tagged PERSON: a paper's or magazine's name (`outlets.txt`) is the outlet
+    unless the article gives someone it as a surname ('Steve Forbes')."""
+    name = fold(" ".join(t.text for t in tokens))
+    return name in _outlet_keys() and not (len(tokens) == 1 and name in surnames)
+
+
+@lru_cache(maxsize=1)
+def _outlet_keys() -> frozenset[str]:
+    return frozenset(fold(name) for name in outlets())
 
 
 def _is_call_sign(tokens: list[Token], doc: Doc) -> bool:

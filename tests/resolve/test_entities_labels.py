@@ -96,3 +96,24 @@ def test_the_owner_still_names_the_one_person_nearby(nlp):
     speakers = _speakers(nlp(text))
     name, kind = next(v for k, v in speakers.items() if k.startswith("the ovens"))
     assert (name, kind) == ("Tomasz Wierzbicki", "person")
+
+
+def test_a_magazine_taken_for_a_person_does_not_capture_the_singer(nlp):
+    text = (
+        "Lina Marsh spoke to Vogue before her tour.\n"
+        "Vogue asked about her plans for the spring.\n"
+        '"I will rest first," the singer answered.\n'
+    )
+    doc = _with_people(nlp(text), ("Vogue",))
+    assert "Vogue" not in {e.name for e in build_entities(doc).entities if e.type == "person"}
+    name, kind = next(v for k, v in _speakers(doc).items() if k.startswith('"I will rest'))
+    assert (name, kind) == ("Lina Marsh", "person")
+
+
+def test_an_outlet_name_that_is_someones_surname_stays_a_person(nlp):
+    doc = nlp("Steve Forbes spoke first. Forbes said the plan would fail.\n")
+    second = next(t.i for t in doc if t.text == "Forbes" and t.i > 1)
+    doc.set_ents([Span(doc, 0, 2, label="PERSON"), Span(doc, second, second + 1, label="PERSON")], default="outside")
+    people = {e.name for e in build_entities(doc).entities if e.type == "person"}
+    assert people == {"Steve Forbes"}
+    assert len(next(e for e in build_entities(doc).entities if e.name == "Steve Forbes").mentions) == 2
