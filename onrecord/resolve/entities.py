@@ -25,6 +25,7 @@ from onrecord.resolve.lexicon import (
     given_names,
     organization_names,
     organization_nouns,
+    thing_heads,
     titles,
 )
 
@@ -93,13 +94,25 @@ def build_entities(doc: Doc) -> EntityTable:
 
 
 def _name_tokens(ent: Span) -> list[Token]:
-    """The name proper: no leading titles, no trailing possessive."""
+    """The name proper: no leading titles, no trailing possessive, no lower-case word at either end
+    ('George sighs', 'dietitian Trista', 'kefir': the tagger's span ran over common words; a particle
+    such as 'de' or 'van' stays inside a name)."""
     tokens = [t for t in ent if t.text not in _POSSESSIVE]
     while tokens and (tokens[0].lower_ in titles() or tokens[0].lower_.rstrip(".") + "." in titles()):
         tokens = tokens[1:]
     while tokens and tokens[-1].text.endswith(_POSSESSIVE) and tokens[-1].text in _POSSESSIVE:
         tokens = tokens[:-1]
+    while tokens and not _name_like(tokens[0]):
+        tokens = tokens[1:]
+    while tokens and not _name_like(tokens[-1]):
+        tokens = tokens[:-1]
+    if tokens and tokens[-1].lower_ in thing_heads() and len(tokens) >= 2:
+        return []  # 'Frank Act', 'Brandt Bridge': a law, a place or an event named after someone
     return tokens
+
+
+def _name_like(token: Token) -> bool:
+    return any(ch.isupper() for ch in token.text)
 
 
 def _people(doc: Doc, doc_tokens: list[Token]) -> list[Entity]:
@@ -167,6 +180,7 @@ def _namesake(
     with the mention's title ("Mrs. Vell") or, between namesakes of both genders, with the pronoun
     after it in its sentence ("Vell said she …"); then the most recent. A titled mention whose
     namesakes are all of the other gender is a person of her own (a new cluster)."""
+    keys = [k for k in keys if not _brought_in_passing(clusters[k], doc_tokens)] or keys
     titled = title_gender(doc_tokens, token)
     genders = {k: _cluster_gender(clusters[k], doc_tokens) for k in keys}
     if titled is not None:
@@ -180,6 +194,13 @@ def _namesake(
         if agreeing:
             return _nearest(agreeing, clusters, token)
     return _nearest(keys, clusters, token)
+
+
+def _brought_in_passing(entity: Entity, doc_tokens: list[Token]) -> bool:
+    """'registered by a Scott Meadows': a person first named with an indefinite article is someone of
+    that name met in passing; a lone surname goes to a namesake the article introduced in earnest."""
+    first = entity.mentions[0][0] if entity.mentions else 0
+    return first > 0 and doc_tokens[first - 1].lower_ in ("a", "an")
 
 
 def _genders(doc: Doc, doc_tokens: list[Token], people: list[Entity], in_quote: Callable[[int], bool]) -> None:
@@ -293,7 +314,7 @@ def _given_names(doc_tokens: list[Token], covered: set[int]) -> list[list[Token]
             if nxt.pos_ != "PROPN" or not nxt.is_title or nxt.i in covered:
                 break
             names.append(nxt)
-        if len(names) < 2 or any(t.lower_ in organization_nouns() for t in names):
+        if len(names) < 2 or any(t.lower_ in organization_nouns() for t in names) or names[-1].lower_ in thing_heads():
             continue
         after = doc_tokens[names[-1].i + 1] if names[-1].i + 1 < len(doc_tokens) else None
         if after is not None and after.pos_ == "PROPN" and after.is_title:

@@ -69,3 +69,10 @@ def given_names() -> frozenset[str]:
 def vessel_nouns() -> frozenset[str]:
     """Lemmas of nouns for a piece of speech or writing whose possessor is its speaker ("its statement")."""
     return frozenset(_lines("vessel_nouns.txt"))
+
+
+@lru_cache(maxsize=1)
+def thing_heads() -> frozenset[str]:
+    """Last words of names that name no person even when a person's name opens them ('Dodd-Frank Act',
+    'Mandela Bridge'): laws, documents, places and events."""
+    return frozenset(line.lower() for line in _lines("thing_heads.txt"))

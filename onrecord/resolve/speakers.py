@@ -126,10 +126,19 @@ class SpeakerResolver:
             previous = self._previous_speaker(head, "female" if head.lower_ in _FEMALE else "male")
             if previous is not None:
                 return _with_mention(previous, segment)
+        same = self._same_as_before(head)
+        if same is not None:
+            return _with_mention(same, segment)
         entity = self._link(span)
         if entity is not None:
             return self._from_entity(segment, entity)
         return self._describe(segment, span, fallback)
+
+    def _same_as_before(self, head: Token) -> Speaker | None:
+        """'Yet the same person went on to admit …': the speaker just before, named or not."""
+        if head.pos_ != "NOUN" or not any(c.lower_ == "same" and c.dep_ == "amod" for c in head.children):
+            return None
+        return next((speaker for position, speaker in reversed(self.history) if position < head.i), None)
 
     def _vessel_owner(self, head: Token) -> Speaker | None:
         """'Its statement claimed', 'the company's release continued': a piece of writing with a
@@ -314,6 +323,8 @@ class SpeakerResolver:
             return None  # "the German official", "the other candidate": a description of someone else
         if self._introduced_unnamed(head):
             return None  # "a man came in … the man could be heard": that man, not the one named nearby
+        if any(c.dep_ == "relcl" and self.doc[c.left_edge.i - 1].text != "," for c in head.children):
+            return None  # "the person who questioned …": the clause says who, not the name nearby
         first = self.paragraph(head.i) - (NEIGHBOURHOOD - 1)
         people: list[Entity] = []
         for start, entity in reversed(self.table.order[: bisect_right(self.table.starts, head.i - 1)]):

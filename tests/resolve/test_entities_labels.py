@@ -117,3 +117,45 @@ def test_an_outlet_name_that_is_someones_surname_stays_a_person(nlp):
     people = {e.name for e in build_entities(doc).entities if e.type == "person"}
     assert people == {"Steve Forbes"}
     assert len(next(e for e in build_entities(doc).entities if e.name == "Steve Forbes").mentions) == 2
+
+
+def _speaker_of(nlp, text: str, content: str) -> tuple[str, str | None]:
+    return next(v for k, v in _speakers(nlp(text)).items() if k.startswith(content))
+
+
+def test_a_law_named_after_someone_is_no_person(nlp):
+    text = "The Harris-Frank Act changed how banks trade.\nFew asked whether it went too far, the author argued.\n"
+    doc = nlp(text)
+    assert not [e.name for e in build_entities(doc).entities if e.type == "person"]
+    assert _speaker_of(nlp, text, "Few asked") == ("author", "unnamed")
+
+
+def test_a_lone_surname_goes_to_the_namesake_introduced_in_earnest(nlp):
+    text = (
+        "Congressman Mark Holloway announced his retirement on Monday.\n"
+        "The campaign website of his chosen successor was registered by a Scott Holloway, who appears to "
+        "be the congressman's brother.\n"
+        "Holloway said he never planned to stay in Congress for long.\n"
+    )
+    assert _speaker_of(nlp, text, "he never planned") == ("Mark Holloway", "person")
+
+
+def test_the_same_person_is_the_speaker_just_before(nlp):
+    text = (
+        'One reader wrote that the mayor looked tired. "I hope she rests," the reader added. Yet the same '
+        "person went on to admit that they had no idea what her week was like.\n"
+        "Mayor Ilse Brandt did not respond.\n"
+    )
+    assert _speaker_of(nlp, text, "that they had no idea") == ("One reader", "unnamed")
+
+
+def test_a_descriptor_with_a_restrictive_relative_clause_is_not_the_name_nearby(nlp):
+    text = "Maria Lopez opened the bridge on Friday.\nThe woman who cut the ribbon said the town had waited long.\n"
+    assert _speaker_of(nlp, text, "the town had waited") == ("woman", "unnamed")
+
+
+def test_a_name_keeps_no_common_word_at_its_ends(nlp):
+    doc = nlp("Regardless of your choice, George sighs and apologises to Penny.\n")
+    doc.set_ents([Span(doc, 5, 7, label="PERSON")], default="unmodified")  # the tagger's "George sighs"
+    assert "George" in {e.name for e in build_entities(doc).entities if e.type == "person"}
+    assert "George sighs" not in {e.name for e in build_entities(doc).entities}
