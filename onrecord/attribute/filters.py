@@ -43,7 +43,7 @@ def is_question(token: Token) -> bool:
     if asks is None:
         text = doc_text(token.doc)[sent.start_char : sent.end_char].rstrip()
         # “Did you …?” she asked: a question inside a quotation is someone's quoted speech
-        asks = cache[sent.start] = text.endswith("?") and not any(ch in _QUOTE_MARKS for ch in text)
+        asks = cache[sent.start] = text.rstrip("!").endswith("?") and not any(ch in _QUOTE_MARKS for ch in text)
     return asks
 
 
@@ -232,6 +232,8 @@ def not_a_report(doc: Doc, token: Token, frame: str, content: Range | None) -> s
         return "agentless"
     elif lemma in _words("labelling") and _agentless_passive(token) and frame == "prep:as":
         return "agentless"  # "(the U.S.) is best characterized as …": named or not, the subject is labelled
+    if lemma in _words("copular") and frame == "xcomp" and _to_be(token):
+        return "copular"  # "(the rezoning) proved to be a central issue": what it is, not a report
     subject = frames.subject(token)
     form = _form_reason(token, lemma, subject)
     if form is not None:
@@ -251,6 +253,11 @@ def not_a_report(doc: Doc, token: Token, frame: str, content: Range | None) -> s
     if content is not None:
         return _content_reason(doc, token, lemma, frame, subject, doc[content[0] : content[1]])
     return None
+
+
+def _to_be(token: Token) -> bool:
+    """The verb's complement is "to be …" (its xcomp is the copula)."""
+    return any(c.dep_ == "xcomp" and c.lemma_ == "be" for c in token.children)
 
 
 def _form_reason(token: Token, lemma: str, subject: Token | None) -> str | None:

@@ -142,3 +142,24 @@ def test_declining_to_comment_says_nothing(analyze):
     contents = [a.content.text for a in analyze(text).attributions]
     assert any("met twice" in c for c in contents), contents
     assert not any(c.startswith("to comment") for c in contents), contents
+
+
+WRITERS_FRAMING = (
+    "The new ferry timetable proved to be the main issue of the harbour election.\n"
+    "What has been shown to lower the risk is a daily walk.\n"
+    "Skin renews itself slowly. I mean, is your jaw not on the floor right now?!\n"
+    "A city study showed that the harbour wall had cracked.\n"
+    "Lena Ott proved that the accounts had been altered.\n"
+)
+
+
+@pytest.mark.parametrize("use_model", [True, False], ids=["hybrid", "rules"])
+def test_what_a_thing_proved_to_be_an_agentless_shown_and_a_question_with_a_bang_are_no_reports(analyze, use_model):
+    from onrecord.settings import Settings
+
+    found = rows(analyze(WRITERS_FRAMING, settings=Settings(use_model=use_model)))
+    contents = [content for _, _, content in found]
+    assert not [c for c in contents if c.startswith("to be the main issue")], found  # what it is
+    assert not [c for c in contents if "lower the risk" in c], found  # the writer's agentless framing
+    assert not [c for c in contents if "your jaw" in c], found  # "?!" asks too
+    assert any(c.startswith("that the harbour wall had cracked") for c in contents), found  # a finding
