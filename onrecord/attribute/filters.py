@@ -347,6 +347,8 @@ def _narration_reason(
     say nothing anyone reported.  `shape`: (a how-to, the content is a noun phrase, a bare one)."""
     strict, phrase, bare = shape
     if frame == "clause":
+        if lemma in _words("finding_someone") and _found_in_a_state(span):
+            return "action"  # "officers found a man lying on the ground": someone found, not a finding
         if strict and subject_class(subject) in ("none", "thing") and _to_the_reader(span):
             return "advice"  # (signs) "that suggest you should take …" in a how-to: advice, not a finding
         free_relative = next((t.lower_ for t in span if t.is_alpha), "") == "what"
@@ -366,6 +368,8 @@ def _narration_reason(
         return "action"  # "police have not identified the victim": who someone is, not a report
     if frame == "object" and _phones_someone(token, lemma, span):
         return "action"  # "called the police while on his way": a call made, not words reported
+    if frame == "object" and lemma in _words("finding_someone") and _someone_found(span):
+        return "action"  # "responding officers found a man lying on the ground": a discovery narrated
     if phrase and frame == "object" and _verb_class(lemma) == "thought" and _counted(span):
         return "action"  # "(the company) has supported more than 60 exhibitions": deeds counted
     if phrase and lemma in _words("action") and (frame == "object" or frame.startswith("prep:")):
@@ -503,6 +507,23 @@ def _phones_someone(token: Token, lemma: str, span) -> bool:
     return root.ent_type_ in ("PERSON", "ORG") or noun in person_nouns() or noun in organization_nouns()
 
 
+def _someone_found(span) -> bool:
+    """The object is a person or a body ("a man slumped between …", "the remains"), not a thing
+    learnt ("evidence of fraud")."""
+    noun = span.root.lemma_.lower()
+    return span.root.pos_ == "NOUN" and (noun in person_nouns() or noun in _words("finding_object"))
+
+
+def _found_in_a_state(span) -> bool:
+    """A small clause of a person or body and a participle or adjective, no finite verb ("a man
+    slumped between a forklift and a trailer", "the victim dead"): what was found, and how."""
+    root = span.root
+    if root.tag_ not in ("VBN", "VBG", "JJ") or any(c.dep_ in ("aux", "auxpass") for c in root.children):
+        return False
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subject is not None and _someone_found(subject.doc[subject.left_edge.i : subject.i + 1])
+
+
 def _counted(span) -> bool:
     """A noun phrase counted by a number ("more than 60 major art exhibitions"): things done."""
     return any(c.dep_ == "nummod" and c.like_num for c in span.root.children)
@@ -524,7 +545,8 @@ def _vessel(span) -> bool:
     saying what it holds: only a determiner or possessor and where, when or to whom it went.  A
     modifier, a compound, a relative or "of"/"about" phrase, or a quotation may tell its content
     ("disparaging remarks", "a statement calling the test a violation"), so those stay; a picture
-    may carry an adjective ("a new photo"), a piece of speech may not ("his past statements")."""
+    may carry an adjective ("a new photo") and say whom it shows ("photos of herself"), a piece of
+    speech may not ("his past statements")."""
     root = span.root
     lemma = root.lemma_.lower()
     picture = lemma in _words("picture")
@@ -536,6 +558,8 @@ def _vessel(span) -> bool:
     for child in root.children:
         if child.dep_ not in allowed:
             return False
+        if picture and child.lower_ == "of" and not any(t.pos_ == "VERB" for t in child.subtree):
+            continue  # "photos of herself with the congressman": whom it shows, and no words
         if child.dep_ == "prep" and child.lower_ not in _words("vessel_prep"):
             return False
     return True

@@ -73,3 +73,18 @@ def test_a_call_to_someone_is_no_report_but_a_call_naming_something_is(analyze, 
     assert not [r for r in found if r[1] == "the police"], found  # a call made: nobody's words
     assert ("called", 'the closure "a disgrace"') in found  # an object predicate: a label said
     assert ("called", "a public inquiry") in found  # "called for": a demand
+
+
+FOUND_AND_POSTED = (
+    "Responding officers found a man lying on the ground unresponsive near the harbour.\n"
+    "Auditors found that the harbour accounts had been altered.\n"
+    "An hour before the vote, Lena Ott posted photos of herself with the mayor at the ferry terminal.\n"
+)
+
+
+@pytest.mark.parametrize("use_model", [True, False], ids=["hybrid", "rules"])
+def test_someone_found_and_photos_of_someone_are_no_reports_a_finding_is(analyze, use_model):
+    found = rows(analyze(FOUND_AND_POSTED, settings=Settings(use_model=use_model)))
+    assert not [r for r in found if r[1].startswith("a man lying")], found  # a man found, not a finding
+    assert not [r for r in found if r[1].startswith("photos of herself")], found  # whom a picture shows
+    assert ("found", "that the harbour accounts had been altered") in found
