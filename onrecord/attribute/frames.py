@@ -175,12 +175,35 @@ def xcomp_content(doc: Doc, cue: Token) -> Range | None:
 
 
 def prep_content(doc: Doc, cue: Token, preposition: str) -> Range | None:
+    """What follows the preposition: its object ("called for calm"), with the infinitive the parse
+    hangs on the verb right after it ("called for Fahie and Maynard | to be afforded due process"),
+    or the infinitive clause the preposition introduces ("called for the minister to resign")."""
     for child in cue.children:
         if child.dep_ == "prep" and child.lower_ == preposition:
             objs = [g for g in child.children if g.dep_ in ("pobj", "pcomp")]
+            bare = not objs and not list(child.children) and preposition == "for"
+            if bare and (clause := _infinitive_after(cue, child.i + 1)) is not None:
+                return trim(doc, clause.left_edge.i, clause.right_edge.i + 1)  # "for | Ott to be given …"
             if objs:
-                return trim(doc, objs[0].left_edge.i, child.right_edge.i + 1)
+                end = child.right_edge.i + 1
+                time = objs[0].ent_type_ in ("DATE", "TIME")  # "pushed for nearly a decade | to …": how long
+                infinitive = _infinitive_after(cue, end) if preposition in ("for", "on") and not time else None
+                return trim(doc, objs[0].left_edge.i, infinitive.right_edge.i + 1 if infinitive else end)
+        opener = child.left_edge
+        marked = opener.dep_ == "mark" and opener.lower_ == preposition == "for" and opener.head.i == child.i
+        if marked and _infinitive(child):
+            return trim(doc, opener.i + 1, child.right_edge.i + 1)
     return None
+
+
+def _infinitive(verb: Token) -> bool:
+    to = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    return verb.dep_ in ("advcl", "xcomp", "ccomp") and to
+
+
+def _infinitive_after(cue: Token, start: int) -> Token | None:
+    """The cue's infinitive clause that opens at token `start` ("… | to be afforded due process")."""
+    return next((c for c in cue.children if _infinitive(c) and c.left_edge.i == start), None)
 
 
 def content_for(doc: Doc, cue: Token, frames: frozenset[str]) -> tuple[Range, str] | None:

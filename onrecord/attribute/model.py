@@ -121,11 +121,13 @@ def candidates(doc: Doc, token: Token) -> list[Candidate]:
             out.append(Candidate(token, frame, found[0]))
     seen = set()
     for child in token.children:
-        if child.dep_ == "prep" and child.lower_ not in seen:
-            seen.add(child.lower_)
-            rng = frames.prep_content(doc, token, child.lower_)
+        # a preposition of its own or one opening an infinitive clause ("called for the minister to resign")
+        word = child.lower_ if child.dep_ == "prep" else child.left_edge.lower_
+        if (child.dep_ == "prep" or (child.left_edge.dep_, word) == ("mark", "for")) and word not in seen:
+            seen.add(word)
+            rng = frames.prep_content(doc, token, word)
             if rng is not None:
-                out.append(Candidate(token, f"prep:{child.lower_}", rng))
+                out.append(Candidate(token, f"prep:{word}", rng))
     if (
         token.dep_ == "advcl"
         and token.head.i != token.i

@@ -153,3 +153,19 @@ def test_object_and_infinitive_content(analyze):
     a = only(analyze("The union urged its members to reject the offer."))
     assert a.content.text == "its members to reject the offer"
     assert source_text(a) == "The union"
+
+
+@pytest.mark.parametrize("use_model", [True, False], ids=["hybrid", "rules"])
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("The union called for the harbour master to resign.", "the harbour master to resign"),
+        ("Wheatley called for Ott and Brandt to be given a fair hearing.", "Ott and Brandt to be given a fair hearing"),
+        ("The mayor called for calm on Sunday.", "calm"),
+    ],
+)
+def test_called_for_someone_to_act_keeps_the_infinitive(analyze, use_model, text, content):
+    from onrecord.settings import Settings
+
+    found = [a for a in cued_by(analyze(text, settings=Settings(use_model=use_model)), "called")]
+    assert [a.content.text for a in found] == [content]
