@@ -177,7 +177,12 @@ def _named_subject(token: Token) -> bool:
         return False
     if subject.lower_ in ("he", "she", "they"):
         return True
-    return subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or any(
+    if subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return True
+    # "the Halden port authority", "the company's spokesman": a name on a speaker noun; not "one
+    # Instagram picture", a thing labelled by a name
+    speaker_noun = subject.pos_ == "PROPN" or subject.lemma_.lower() in person_nouns() | organization_nouns()
+    return speaker_noun and any(
         t.ent_type_ in ("PERSON", "ORG") for t in subject.children if t.dep_ in ("compound", "poss", "appos")
     )
 
@@ -226,8 +231,8 @@ def not_a_report(doc: Doc, token: Token, frame: str, content: Range | None) -> s
     # thing ("the attack appeared to be …", "the bridge is expected to reopen"); about a named person
     # or organisation ("Lee appeared to suggest …", "Lee is expected to announce …") they keep hearsay.
     if lemma in _words("hedge") and frame in ("xcomp", "prep:like", "clause", "none", "object"):
-        if not _named_subject(token):
-            return "hedge"
+        if not _named_subject(token) or (frame == "xcomp" and token.dep_ == "relcl" and _to_be(token)):
+            return "hedge"  # "(a Scott Meadows,) who appears to be the brother …": the writer's guess
     elif lemma in _words("agentless") and _agentless_passive(token) and not _named_subject(token):
         return "agentless"
     elif lemma in _words("labelling") and _agentless_passive(token) and frame == "prep:as":

@@ -51,6 +51,9 @@ def subject(verb: Token) -> Token | None:
     Participles and infinitives ("…, adding that", "before refusing to") have no subject of their own;
     they inherit it through conj/xcomp/advcl/pcomp links, or from the noun an `acl` modifies.
     """
+    inverted = _inverted_name(verb)
+    if inverted is not None:
+        return inverted
     for _ in range(5):
         for child in verb.children:
             if child.dep_ in _SUBJECTS:
@@ -69,6 +72,29 @@ def subject(verb: Token) -> Token | None:
             continue
         return None
     return None
+
+
+def _inverted_name(verb: Token) -> Token | None:
+    """'…, says Best.': a name right after a verb that follows its own clause, which the parse took
+    for an adverb or object, is the inverted subject (not a date: 'said Monday')."""
+    if not any(c.dep_ == "ccomp" and c.i < verb.i for c in verb.children) or verb.i + 1 >= len(verb.doc):
+        return None
+    name = verb.nbor(1)
+    after = name.nbor(1) if name.i + 1 < len(name.doc) else None
+    if name.head.i != verb.i or not name.is_title or name.dep_ not in ("advmod", "npadvmod", "dobj", "attr"):
+        return None  # the tagger calls a surname it does not know an adverb ("says Best")
+    if after is not None and not after.is_punct:
+        return None
+    return None if name.ent_type_ in ("DATE", "TIME") or name.lower_ in _CALENDAR else name
+
+
+_CALENDAR = frozenset(
+    {
+        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        *("january", "february", "march", "april", "may", "june", "july", "august"),
+        *("september", "october", "november", "december"),
+    }
+)
 
 
 def _agent(verb: Token) -> Token | None:

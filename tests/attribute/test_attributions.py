@@ -169,3 +169,13 @@ def test_called_for_someone_to_act_keeps_the_infinitive(analyze, use_model, text
 
     found = [a for a in cued_by(analyze(text, settings=Settings(use_model=use_model)), "called")]
     assert [a.content.text for a in found] == [content]
+
+
+@pytest.mark.parametrize("use_model", [True, False], ids=["hybrid", "rules"])
+def test_a_surname_the_tagger_calls_an_adverb_is_the_inverted_speaker(analyze, use_model):
+    from onrecord.settings import Settings
+
+    text = "Fresh fruit will work well with a daily tablet, says Early.\nThe ferry will stay, the mayor said Monday.\n"
+    article = analyze(text, settings=Settings(use_model=use_model))
+    assert source_text(cued_by(article, "says")[0]) == "Early"
+    assert source_text(cued_by(article, "said")[0]) == "the mayor"  # a weekday is never the speaker

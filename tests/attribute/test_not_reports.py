@@ -163,3 +163,22 @@ def test_what_a_thing_proved_to_be_an_agentless_shown_and_a_question_with_a_bang
     assert not [c for c in contents if "lower the risk" in c], found  # the writer's agentless framing
     assert not [c for c in contents if "your jaw" in c], found  # "?!" asks too
     assert any(c.startswith("that the harbour wall had cracked") for c in contents), found  # a finding
+
+
+HEDGES = (
+    "The site was registered by a Tomas Brandt, who appears to be the mayor's cousin.\n"
+    '"She looks well to me," wrote another reader.\n'
+    "And one Instagram picture in particular appeared to draw a lot of attention.\n"
+    "Lena Ott appeared to suggest that the ferry would stay.\n"
+)
+
+
+@pytest.mark.parametrize("use_model", [True, False], ids=["hybrid", "rules"])
+def test_the_writers_guess_about_who_someone_is_and_a_things_hedge_are_no_reports(analyze, use_model):
+    from onrecord.settings import Settings
+
+    found = rows(analyze(HEDGES, settings=Settings(use_model=use_model)))
+    contents = [content for _, _, content in found]
+    assert not [c for c in contents if "the mayor's cousin" in c], found  # who someone appears to be
+    assert not [c for c in contents if "draw a lot of attention" in c], found  # a photo labelled by a name
+    assert ("suggest", "Lena Ott", "that the ferry would stay") in found  # her hedged suggestion stays
