@@ -281,8 +281,12 @@ def _form_reason(token: Token, lemma: str, subject: Token | None) -> str | None:
 
 
 def mistagged(token: Token, subject: Token | None) -> bool:
-    """A third-person verb form that cannot be one: with no subject at all as the first word of its
-    sentence ("Photos that …"), or after a bare number greater than one ("2X points on …")."""
+    """A verb form that cannot be one: the first half of a compound noun ("centrist think tanks
+    like …"), a third-person form with no subject at all as the first word of its sentence
+    ("Photos that …"), or after a bare number greater than one ("2X points on …")."""
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    if following is not None and f"{token.lower_} {following.lemma_.lower()}" in _words("compound_noun"):
+        return True
     if token.tag_ != "VBZ":
         return False
     if subject is None:

@@ -129,6 +129,7 @@ def test_headline_label_names_the_speaker(analyze):
     [
         "The Latest: Ferry Strike Ends After Two Days\nThe ferries ran again on Friday.\n",  # a kicker
         "The ferries ran again on Friday.\nVerhoev: the tolls stay where they are for now.\n",  # not a headline
+        "Ferry Strike Ends\nBy Marta Kessel: The ferries ran again on Friday after two days.\n",  # a byline
     ],
 )
 def test_headline_kickers_and_later_lines_need_more_than_a_colon(analyze, text):

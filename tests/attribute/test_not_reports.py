@@ -182,3 +182,12 @@ def test_the_writers_guess_about_who_someone_is_and_a_things_hedge_are_no_report
     assert not [c for c in contents if "the mayor's cousin" in c], found  # who someone appears to be
     assert not [c for c in contents if "draw a lot of attention" in c], found  # a photo labelled by a name
     assert ("suggest", "Lena Ott", "that the ferry would stay") in found  # her hedged suggestion stays
+
+
+@pytest.mark.parametrize("use_model", [True, False], ids=["hybrid", "rules"])
+def test_the_think_of_a_think_tank_is_no_cue(analyze, use_model):
+    from onrecord.settings import Settings
+
+    text = "Even centrist think tanks like the Harbour Institute have recognized the rise of monopolies.\n"
+    found = rows(analyze(text, settings=Settings(use_model=use_model)))
+    assert not [r for r in found if r[0] == "think"], found
