@@ -179,12 +179,11 @@ def _named_subject(token: Token) -> bool:
         return True
     if subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
         return True
-    # "the Halden port authority", "the company's spokesman": a name on a speaker noun; not "one
-    # Instagram picture", a thing labelled by a name
+    # "the company's spokesman", "Obama's veto": a named possessor, whose act or voice it is; "the Halden
+    # port authority": a name on a speaker noun; not "one Instagram picture", a thing labelled by a name
     speaker_noun = subject.pos_ == "PROPN" or subject.lemma_.lower() in person_nouns() | organization_nouns()
-    return speaker_noun and any(
-        t.ent_type_ in ("PERSON", "ORG") for t in subject.children if t.dep_ in ("compound", "poss", "appos")
-    )
+    naming = ("compound", "poss", "appos") if speaker_noun else ("poss",)
+    return any(t.ent_type_ in ("PERSON", "ORG") for t in subject.children if t.dep_ in naming)
 
 
 def _impersonal(token: Token, subject: Token | None) -> bool:
