@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from onrecord.attribute.filters import is_imperative, is_question
+from onrecord.settings import Settings
 from tests.conftest import ARTICLES
 
 
@@ -22,6 +23,15 @@ def council(analyze):
 
 def rows(article):
     return [(a.cue and a.cue.text, a.source and a.source.name, a.content.text) for a in article.attributions]
+
+
+BOTH_MODES = pytest.mark.parametrize("use_model", [True, False], ids=["hybrid", "rules"])
+
+
+def rows_in(analyze, text: str, use_model: bool) -> tuple[list, list[str]]:
+    """The rows of `text` in the hybrid or the rules, and their contents."""
+    found = rows(analyze(text, settings=Settings(use_model=use_model)))
+    return found, [content for _, _, content in found]
 
 
 def test_advice_to_the_reader_gives_no_rows(howto):
@@ -153,12 +163,9 @@ WRITERS_FRAMING = (
 )
 
 
-@pytest.mark.parametrize("use_model", [True, False], ids=["hybrid", "rules"])
+@BOTH_MODES
 def test_what_a_thing_proved_to_be_an_agentless_shown_and_a_question_with_a_bang_are_no_reports(analyze, use_model):
-    from onrecord.settings import Settings
-
-    found = rows(analyze(WRITERS_FRAMING, settings=Settings(use_model=use_model)))
-    contents = [content for _, _, content in found]
+    found, contents = rows_in(analyze, WRITERS_FRAMING, use_model)
     assert not [c for c in contents if c.startswith("to be the main issue")], found  # what it is
     assert not [c for c in contents if "lower the risk" in c], found  # the writer's agentless framing
     assert not [c for c in contents if "your jaw" in c], found  # "?!" asks too
@@ -173,21 +180,16 @@ HEDGES = (
 )
 
 
-@pytest.mark.parametrize("use_model", [True, False], ids=["hybrid", "rules"])
+@BOTH_MODES
 def test_the_writers_guess_about_who_someone_is_and_a_things_hedge_are_no_reports(analyze, use_model):
-    from onrecord.settings import Settings
-
-    found = rows(analyze(HEDGES, settings=Settings(use_model=use_model)))
-    contents = [content for _, _, content in found]
+    found, contents = rows_in(analyze, HEDGES, use_model)
     assert not [c for c in contents if "the mayor's cousin" in c], found  # who someone appears to be
     assert not [c for c in contents if "draw a lot of attention" in c], found  # a photo labelled by a name
     assert ("suggest", "Lena Ott", "that the ferry would stay") in found  # her hedged suggestion stays
 
 
-@pytest.mark.parametrize("use_model", [True, False], ids=["hybrid", "rules"])
+@BOTH_MODES
 def test_the_think_of_a_think_tank_is_no_cue(analyze, use_model):
-    from onrecord.settings import Settings
-
     text = "Even centrist think tanks like the Harbour Institute have recognized the rise of monopolies.\n"
-    found = rows(analyze(text, settings=Settings(use_model=use_model)))
+    found, _ = rows_in(analyze, text, use_model)
     assert not [r for r in found if r[0] == "think"], found

@@ -130,28 +130,34 @@ def test_a_law_named_after_someone_is_no_person(nlp):
     assert _speaker_of(nlp, text, "Few asked") == ("author", "unnamed")
 
 
-def test_a_lone_surname_goes_to_the_namesake_introduced_in_earnest(nlp):
-    text = (
-        "Congressman Mark Holloway announced his retirement on Monday.\n"
-        "The campaign website of his chosen successor was registered by a Scott Holloway, who appears to "
-        "be the congressman's brother.\n"
-        "Holloway said he never planned to stay in Congress for long.\n"
-    )
-    assert _speaker_of(nlp, text, "he never planned") == ("Mark Holloway", "person")
+NAMESAKE = (
+    "Congressman Mark Holloway announced his retirement on Monday.\n"
+    "The campaign website of his chosen successor was registered by a Scott Holloway, who appears to be the "
+    "congressman's brother.\n"
+    "Holloway said he never planned to stay in Congress for long.\n"
+)
+SAME_PERSON = (
+    'One reader wrote that the mayor looked tired. "I hope she rests," the reader added. Yet the same person '
+    "went on to admit that they had no idea what her week was like.\n"
+    "Mayor Ilse Brandt did not respond.\n"
+)
+RESTRICTIVE = "Maria Lopez opened the bridge on Friday.\nThe woman who cut the ribbon said the town had waited long.\n"
 
 
-def test_the_same_person_is_the_speaker_just_before(nlp):
-    text = (
-        'One reader wrote that the mayor looked tired. "I hope she rests," the reader added. Yet the same '
-        "person went on to admit that they had no idea what her week was like.\n"
-        "Mayor Ilse Brandt did not respond.\n"
-    )
-    assert _speaker_of(nlp, text, "that they had no idea") == ("One reader", "unnamed")
-
-
-def test_a_descriptor_with_a_restrictive_relative_clause_is_not_the_name_nearby(nlp):
-    text = "Maria Lopez opened the bridge on Friday.\nThe woman who cut the ribbon said the town had waited long.\n"
-    assert _speaker_of(nlp, text, "the town had waited") == ("woman", "unnamed")
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        # a lone surname goes to the namesake introduced in earnest, not to "a Scott Holloway" met in passing
+        (NAMESAKE, "he never planned", ("Mark Holloway", "person")),
+        # "the same person" is the speaker just before
+        (SAME_PERSON, "that they had no idea", ("One reader", "unnamed")),
+        # a descriptor with a restrictive relative clause is not the name nearby
+        (RESTRICTIVE, "the town had waited", ("woman", "unnamed")),
+    ],
+    ids=["namesake", "same-person", "restrictive-relative"],
+)
+def test_who_a_surname_or_descriptor_names(nlp, text, content, speaker):
+    assert _speaker_of(nlp, text, content) == speaker
 
 
 def test_a_name_keeps_no_common_word_at_its_ends(nlp):
