@@ -28,6 +28,12 @@ TITLES = {
     **dict.fromkeys(("congresswoman", "councilwoman", "chairwoman", "spokeswoman", "queen", "princess"), FEMALE),
     **dict.fromkeys(("mr.", "mr", "sir", "lord", "congressman", "councilman", "king", "prince"), MALE),
 }
+NOUNS = {  # person nouns that say the sex ("the man in red shorts … he says")
+    **dict.fromkeys(("woman", "girl", "mother", "daughter", "sister", "wife", "grandmother", "aunt"), FEMALE),
+    **dict.fromkeys(("businesswoman", "actress", "niece", "widow", "lady", "congresswoman"), FEMALE),
+    **dict.fromkeys(("man", "boy", "father", "son", "brother", "husband", "grandfather", "uncle"), MALE),
+    **dict.fromkeys(("businessman", "actor", "nephew", "widower", "gentleman", "spokesman"), MALE),
+}
 READING_MARGIN = 3  # pronoun readings decide only when one gender has ≥ 3 times the other's
 
 
@@ -98,3 +104,8 @@ def readings(doc: Doc, mentions: list[tuple[int, object]], in_quote: Callable[[i
             if gender is not None and not in_quote(word.idx):
                 found.setdefault(id(entity), []).append(gender)
     return found
+
+
+def noun_gender(lemma: str) -> str | None:
+    """The sex a person noun or title says ("woman", "spokesman", "Mrs."), else None ("owner")."""
+    return NOUNS.get(lemma) or TITLES.get(lemma)

@@ -18,7 +18,7 @@ from onrecord.attribute.quotes import find_quotes
 from onrecord.keys import fold
 from onrecord.keys import name_key as speaker_key
 from onrecord.resolve.entities import Entity, EntityTable
-from onrecord.resolve.gender import given_name_genders
+from onrecord.resolve.gender import given_name_genders, noun_gender
 from onrecord.resolve.lexicon import (
     anonymity,
     given_names,
@@ -226,8 +226,22 @@ class SpeakerResolver:
                 return None
             if spoken.kind == "person" or (spoken.mention is not None and self._title_led(spoken.mention)):
                 return spoken
+            if self._one_unnamed_person(spoken, position, pronoun) and noun_gender(spoken.head or "") in (None, gender):
+                return spoken  # "The man in red shorts led … In the video, he says …": that man
             return None
         return None
+
+    def _one_unnamed_person(self, spoken: Speaker, position: int, pronoun: Token) -> bool:
+        """An unnamed speaker that is one person and still the one in view: a singular person noun that
+        is no title ("the owner", "a man"; "the Vermont senator" may be the senator the article names),
+        with no named person mentioned between it and the pronoun ("an NBC reporter asked Trump …
+        Trump deflected. 'You tell me,' he said" is Trump)."""
+        head = self.doc[position]
+        if spoken.kind != "unnamed" or spoken.head not in person_nouns() or spoken.head in titles():
+            return False
+        between = self.table.before(pronoun.i, ("person",), limit=1)
+        named_since = bool(between) and any(position < s < pronoun.i for s, _ in between[0].mentions)
+        return head.tag_ == "NN" and not named_since
 
     def _title_then_name(self, span: Span) -> Speaker | None:
         """ "Minister in the Ministry of Ports Ana Vell", "<Country> Ambassador to <Country> Ana

@@ -165,3 +165,25 @@ def test_a_name_keeps_no_common_word_at_its_ends(nlp):
     doc.set_ents([Span(doc, 5, 7, label="PERSON")], default="unmodified")  # the tagger's "George sighs"
     assert "George" in {e.name for e in build_entities(doc).entities if e.type == "person"}
     assert "George sighs" not in {e.name for e in build_entities(doc).entities}
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        (  # the unnamed man who just spoke goes on, not the owner named paragraphs before
+            "Tomasz Wierzbicki owns the bakery on Elm Street.\n"
+            'Footage shows a man at the counter. "I just need some bread," the man can be heard saying.\n'
+            "In the footage, he says he has not eaten for two days.\n",
+            "he has not eaten",
+            ("man", "unnamed"),
+        ),
+        (  # a person named after the unnamed speaker is the one in view
+            'When a reporter later asked Lena Ott about the ferry, Ott smiled.\n"You tell me," she said.\n',
+            '"You tell me',
+            ("Lena Ott", "person"),
+        ),
+    ],
+    ids=["unnamed-speaker-goes-on", "named-since"],
+)
+def test_a_pronoun_after_an_unnamed_speaker(nlp, text, content, speaker):
+    assert _speaker_of(nlp, text, content) == speaker
