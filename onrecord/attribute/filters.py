@@ -179,7 +179,7 @@ def _named_subject(token: Token) -> bool:
         return True
     if subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
         return True
-    # "the company's spokesman", "Obama's veto": a named possessor, whose act or voice it is; "the Halden
+    # "the company's spokesman", "Lena Ott's veto": a named possessor, whose act or voice it is; "the Halden
     # port authority": a name on a speaker noun; not "one Instagram picture", a thing labelled by a name
     speaker_noun = subject.pos_ == "PROPN" or subject.lemma_.lower() in person_nouns() | organization_nouns()
     naming = ("compound", "poss", "appos") if speaker_noun else ("poss",)
@@ -231,13 +231,13 @@ def not_a_report(doc: Doc, token: Token, frame: str, content: Range | None) -> s
     # or organisation ("Lee appeared to suggest …", "Lee is expected to announce …") they keep hearsay.
     if lemma in _words("hedge") and frame in ("xcomp", "prep:like", "clause", "none", "object"):
         if not _named_subject(token) or (frame == "xcomp" and token.dep_ == "relcl" and _to_be(token)):
-            return "hedge"  # "(a Scott Meadows,) who appears to be the brother …": the writer's guess
+            return "hedge"  # "(a Tomas Brandt,) who appears to be her cousin …": the writer's guess
     elif lemma in _words("agentless") and _agentless_passive(token) and not _named_subject(token):
         return "agentless"
     elif lemma in _words("labelling") and _agentless_passive(token) and frame == "prep:as":
         return "agentless"  # "(the U.S.) is best characterized as …": named or not, the subject is labelled
     if lemma in _words("copular") and frame == "xcomp" and _to_be(token):
-        return "copular"  # "(the rezoning) proved to be a central issue": what it is, not a report
+        return "copular"  # "(the timetable) proved to be the main issue": what it is, not a report
     subject = frames.subject(token)
     form = _form_reason(token, lemma, subject)
     if form is not None:
@@ -356,7 +356,7 @@ def _narration_reason(
     strict, phrase, bare = shape
     if frame == "clause":
         if lemma in _words("finding_someone") and _found_in_a_state(span):
-            return "action"  # "officers found a man lying on the ground": someone found, not a finding
+            return "action"  # "officers found a man lying by the pier": someone found, not a finding
         if strict and subject_class(subject) in ("none", "thing") and _to_the_reader(span):
             return "advice"  # (signs) "that suggest you should take …" in a how-to: advice, not a finding
         free_relative = next((t.lower_ for t in span if t.is_alpha), "") == "what"
@@ -375,9 +375,9 @@ def _narration_reason(
     if phrase and frame == "object" and _identifies_person(lemma, span):
         return "action"  # "police have not identified the victim": who someone is, not a report
     if frame == "object" and _phones_someone(token, lemma, span):
-        return "action"  # "called the police while on his way": a call made, not words reported
+        return "action"  # "called the police when the bridge gave way": a call made, not words reported
     if frame == "object" and lemma in _words("finding_someone") and _someone_found(span):
-        return "action"  # "responding officers found a man lying on the ground": a discovery narrated
+        return "action"  # "divers found a man lying by the pier": a discovery narrated
     if phrase and frame == "object" and _verb_class(lemma) == "thought" and _counted(span):
         return "action"  # "(the company) has supported more than 60 exhibitions": deeds counted
     if phrase and lemma in _words("action") and (frame == "object" or frame.startswith("prep:")):
@@ -567,7 +567,7 @@ def _vessel(span) -> bool:
         if child.dep_ not in allowed:
             return False
         if picture and child.lower_ == "of" and not any(t.pos_ == "VERB" for t in child.subtree):
-            continue  # "photos of herself with the congressman": whom it shows, and no words
+            continue  # "photos of herself with the mayor": whom it shows, and no words
         if child.dep_ == "prep" and child.lower_ not in _words("vessel_prep"):
             return False
     return True

@@ -75,14 +75,14 @@ def subject(verb: Token) -> Token | None:
 
 
 def _inverted_name(verb: Token) -> Token | None:
-    """'…, says Best.': a name right after a verb that follows its own clause, which the parse took
+    """'…, says Early.': a name right after a verb that follows its own clause, which the parse took
     for an adverb or object, is the inverted subject (not a date: 'said Monday')."""
     if not any(c.dep_ == "ccomp" and c.i < verb.i for c in verb.children) or verb.i + 1 >= len(verb.doc):
         return None
     name = verb.nbor(1)
     after = name.nbor(1) if name.i + 1 < len(name.doc) else None
     if name.head.i != verb.i or not name.is_title or name.dep_ not in ("advmod", "npadvmod", "dobj", "attr"):
-        return None  # the tagger calls a surname it does not know an adverb ("says Best")
+        return None  # the tagger calls a surname it does not know an adverb ("says Early")
     if after is not None and not after.is_punct:
         return None
     return None if name.ent_type_ in ("DATE", "TIME") or name.lower_ in _CALENDAR else name
@@ -202,7 +202,7 @@ def xcomp_content(doc: Doc, cue: Token) -> Range | None:
 
 def prep_content(doc: Doc, cue: Token, preposition: str) -> Range | None:
     """What follows the preposition: its object ("called for calm"), with the infinitive the parse
-    hangs on the verb right after it ("called for Fahie and Maynard | to be afforded due process"),
+    hangs on the verb right after it ("called for Ott and Brandt | to be given a fair hearing"),
     or the infinitive clause the preposition introduces ("called for the minister to resign")."""
     for child in cue.children:
         if child.dep_ == "prep" and child.lower_ == preposition:
@@ -212,7 +212,7 @@ def prep_content(doc: Doc, cue: Token, preposition: str) -> Range | None:
                 return trim(doc, clause.left_edge.i, clause.right_edge.i + 1)  # "for | Ott to be given …"
             if objs:
                 end = child.right_edge.i + 1
-                time = objs[0].ent_type_ in ("DATE", "TIME")  # "pushed for nearly a decade | to …": how long
+                time = objs[0].ent_type_ in ("DATE", "TIME")  # "pushed for a decade | to …": how long
                 infinitive = _infinitive_after(cue, end) if preposition in ("for", "on") and not time else None
                 return trim(doc, objs[0].left_edge.i, infinitive.right_edge.i + 1 if infinitive else end)
         opener = child.left_edge

@@ -35,7 +35,7 @@ def find_labels(doc: Doc) -> list[Found]:
     for match in _LABEL.finditer(text):
         label = match.group(1)
         if label.lower() in _not_speakers() or label.split()[0].lower() == "by":
-            continue  # "By Aaron Hume: …" is a byline: the writer's own text follows
+            continue  # "By Marta Kessel: …" is a byline: the writer's own text follows
         in_headline = match.start() < headline and len(match.group(2).split()) >= MIN_HEADLINE_WORDS
         if not in_headline and not _is_speaker(doc, match.start(1), match.end(1), label):
             continue

@@ -43,7 +43,7 @@ class Entity:
     roles: list[str] = field(default_factory=list)
     mentions: list[tuple[int, int]] = field(default_factory=list)  # token ranges
     gender: str | None = None  # from titles, given name and safe readings (resolve/gender.py)
-    # every mention labels a thing ("the Copperfield location", "the Billboard charts"): a name the
+    # every mention labels a thing ("the Larkwood shop", "his Vantor camera"): a name the
     # tagger took for a person that the article never introduces as someone (`attributive_only`)
     attributive: bool = False
 
@@ -95,7 +95,7 @@ def build_entities(doc: Doc) -> EntityTable:
 
 def _name_tokens(ent: Span) -> list[Token]:
     """The name proper: no leading titles, no trailing possessive, no lower-case word at either end
-    ('George sighs', 'dietitian Trista', 'kefir': the tagger's span ran over common words; a particle
+    ('Tomas nods', 'baker Ilse', 'sourdough': the tagger's span ran over common words; a particle
     such as 'de' or 'van' stays inside a name)."""
     tokens = [t for t in ent if t.text not in _POSSESSIVE]
     while tokens and (tokens[0].lower_ in titles() or tokens[0].lower_.rstrip(".") + "." in titles()):
@@ -197,7 +197,7 @@ def _namesake(
 
 
 def _brought_in_passing(entity: Entity, doc_tokens: list[Token]) -> bool:
-    """'registered by a Scott Meadows': a person first named with an indefinite article is someone of
+    """'registered by a Scott Holloway': a person first named with an indefinite article is someone of
     that name met in passing; a lone surname goes to a namesake the article introduced in earnest."""
     first = entity.mentions[0][0] if entity.mentions else 0
     return first > 0 and doc_tokens[first - 1].lower_ in ("a", "an")
@@ -237,7 +237,7 @@ def _is_capital(tokens: list[Token], surnames: set[str]) -> bool:
 
 
 def _is_outlet(tokens: list[Token], surnames: set[str]) -> bool:
-    """'Vogue', 'Billboard' tagged PERSON: a paper's or magazine's name (`outlets.txt`) is the outlet
+    """'Vogue', 'Forbes' tagged PERSON: a paper's or magazine's name (`outlets.txt`) is the outlet
     unless the article gives someone it as a surname ('Steve Forbes')."""
     name = fold(" ".join(t.text for t in tokens))
     return name in _outlet_keys() and not (len(tokens) == 1 and name in surnames)
@@ -249,7 +249,7 @@ def _outlet_keys() -> frozenset[str]:
 
 
 def _is_call_sign(tokens: list[Token], doc: Doc) -> bool:
-    """'(KTRK)', 'AUSTIN (KXAN) —' tagged PERSON: one word in capitals that the article never writes
+    """'(KQTV)', 'DENVER (KQTV) —' tagged PERSON: one word in capitals that the article never writes
     as a name is a station's call sign, an acronym or a dateline, not a person ('OBAMA' in a shouted
     headline stays one where 'Obama' appears too)."""
     if len(tokens) != 1 or len(tokens[0].text) < 2 or not tokens[0].text.isupper():
@@ -260,10 +260,10 @@ def _is_call_sign(tokens: list[Token], doc: Doc) -> bool:
 
 def attributive_only(doc_tokens: list[Token], entity: Entity) -> bool:
     """Whether every mention of a person only labels a thing after it: a compound of a common noun
-    ('the Copperfield location', 'his Ring camera', 'the Davis administration') or the possessor in
-    a proper name ("Aisha's Salon and Spa"). Such a name was never introduced as someone, so a
+    ('the Larkwood shop', 'his Vantor camera', 'the Brandt administration') or the possessor in
+    a proper name ("Marta's Bakery and Cafe"). Such a name was never introduced as someone, so a
     pronoun or a plain 'the owner' does not go to it (an office may: 'the prime minister' can be
-    Davis)."""
+    Brandt)."""
     return bool(entity.mentions) and all(_labels_a_thing(doc_tokens, end) for _, end in entity.mentions)
 
 

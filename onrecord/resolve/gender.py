@@ -28,7 +28,7 @@ TITLES = {
     **dict.fromkeys(("congresswoman", "councilwoman", "chairwoman", "spokeswoman", "queen", "princess"), FEMALE),
     **dict.fromkeys(("mr.", "mr", "sir", "lord", "congressman", "councilman", "king", "prince"), MALE),
 }
-NOUNS = {  # person nouns that say the sex ("the man in red shorts … he says")
+NOUNS = {  # person nouns that say the sex ("the man at the counter … he says")
     **dict.fromkeys(("woman", "girl", "mother", "daughter", "sister", "wife", "grandmother", "aunt"), FEMALE),
     **dict.fromkeys(("businesswoman", "actress", "niece", "widow", "lady", "congresswoman"), FEMALE),
     **dict.fromkeys(("man", "boy", "father", "son", "brother", "husband", "grandfather", "uncle"), MALE),

@@ -73,6 +73,6 @@ def vessel_nouns() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def thing_heads() -> frozenset[str]:
-    """Last words of names that name no person even when a person's name opens them ('Dodd-Frank Act',
-    'Mandela Bridge'): laws, documents, places and events."""
+    """Last words of names that name no person even when a person's name opens them ('Harris-Frank Act',
+    'Brandt Bridge'): laws, documents, places and events."""
     return frozenset(line.lower() for line in _lines("thing_heads.txt"))

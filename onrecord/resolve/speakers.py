@@ -135,7 +135,7 @@ class SpeakerResolver:
         return self._describe(segment, span, fallback)
 
     def _same_as_before(self, head: Token) -> Speaker | None:
-        """'Yet the same person went on to admit …': the speaker just before, named or not."""
+        """'Yet the same reader went on to say …': the speaker just before, named or not."""
         if head.pos_ != "NOUN" or not any(c.lower_ == "same" and c.dep_ == "amod" for c in head.children):
             return None
         return next((speaker for position, speaker in reversed(self.history) if position < head.i), None)
@@ -227,15 +227,15 @@ class SpeakerResolver:
             if spoken.kind == "person" or (spoken.mention is not None and self._title_led(spoken.mention)):
                 return spoken
             if self._one_unnamed_person(spoken, position, pronoun) and noun_gender(spoken.head or "") in (None, gender):
-                return spoken  # "The man in red shorts led … In the video, he says …": that man
+                return spoken  # "the man at the counter … In the footage, he says …": that man
             return None
         return None
 
     def _one_unnamed_person(self, spoken: Speaker, position: int, pronoun: Token) -> bool:
         """An unnamed speaker that is one person and still the one in view: a singular person noun that
         is no title ("the owner", "a man"; "the Vermont senator" may be the senator the article names),
-        with no named person mentioned between it and the pronoun ("an NBC reporter asked Trump …
-        Trump deflected. 'You tell me,' he said" is Trump)."""
+        with no named person mentioned between it and the pronoun ("a reporter asked Lena Ott …
+        Ott smiled. 'You tell me,' she said" is Ott)."""
         head = self.doc[position]
         if spoken.kind != "unnamed" or spoken.head not in person_nouns() or spoken.head in titles():
             return False
@@ -336,9 +336,9 @@ class SpeakerResolver:
         if not _definite(head) or any(_distinguishes(t) for t in head.lefts):
             return None  # "the German official", "the other candidate": a description of someone else
         if self._introduced_unnamed(head):
-            return None  # "a man came in … the man could be heard": that man, not the one named nearby
+            return None  # "a man walked in … the man said": that man, not the one named nearby
         if any(c.dep_ == "relcl" and self.doc[c.left_edge.i - 1].text != "," for c in head.children):
-            return None  # "the person who questioned …": the clause says who, not the name nearby
+            return None  # "the woman who cut the ribbon …": the clause says who, not the name nearby
         first = self.paragraph(head.i) - (NEIGHBOURHOOD - 1)
         people: list[Entity] = []
         for start, entity in reversed(self.table.order[: bisect_right(self.table.starts, head.i - 1)]):
