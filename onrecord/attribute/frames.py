@@ -9,6 +9,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from onrecord.attribute.lexicon import finding_nouns
+from onrecord.resolve.dates import MONTH_NAMES, WEEKDAYS
 
 Range = tuple[int, int]
 
@@ -85,16 +86,8 @@ def _inverted_name(verb: Token) -> Token | None:
         return None  # the tagger calls a surname it does not know an adverb ("says Early")
     if after is not None and not after.is_punct:
         return None
-    return None if name.ent_type_ in ("DATE", "TIME") or name.lower_ in _CALENDAR else name
-
-
-_CALENDAR = frozenset(
-    {
-        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
-        *("january", "february", "march", "april", "may", "june", "july", "august"),
-        *("september", "october", "november", "december"),
-    }
-)
+    calendar = name.lower_ in WEEKDAYS or name.lower_ in MONTH_NAMES
+    return None if name.ent_type_ in ("DATE", "TIME") or calendar else name
 
 
 def _agent(verb: Token) -> Token | None:

@@ -14,27 +14,22 @@ from datetime import date, timedelta
 from spacy.tokens import Span, Token
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for m in names
-}
+_MONTH_SPELLINGS = [  # each month's abbreviations, then its full name
+    ("jan", "january"),
+    ("feb", "february"),
+    ("mar", "march"),
+    ("apr", "april"),
+    ("may",),
+    ("jun", "june"),
+    ("jul", "july"),
+    ("aug", "august"),
+    ("sep", "sept", "september"),
+    ("oct", "october"),
+    ("nov", "november"),
+    ("dec", "december"),
+]
+MONTHS = {m: i for i, names in enumerate(_MONTH_SPELLINGS, start=1) for m in names}
+MONTH_NAMES = frozenset(names[-1] for names in _MONTH_SPELLINGS)  # "may", "june" …, no abbreviation
 NUMBERS = {
     "a": 1,
     "an": 1,

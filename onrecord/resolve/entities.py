@@ -106,13 +106,16 @@ def _name_tokens(ent: Span) -> list[Token]:
         tokens = tokens[1:]
     while tokens and not _name_like(tokens[-1]):
         tokens = tokens[:-1]
-    if tokens and tokens[-1].lower_ in thing_heads() and len(tokens) >= 2:
-        return []  # 'Frank Act', 'Brandt Bridge': a law, a place or an event named after someone
-    return tokens
+    return [] if _names_a_thing(tokens) else tokens
 
 
 def _name_like(token: Token) -> bool:
     return any(ch.isupper() for ch in token.text)
+
+
+def _names_a_thing(tokens: list[Token]) -> bool:
+    """'Frank Act', 'Brandt Bridge': a law, a place or an event named after someone (`thing_heads.txt`)."""
+    return len(tokens) >= 2 and tokens[-1].lower_ in thing_heads()
 
 
 def _people(doc: Doc, doc_tokens: list[Token]) -> list[Entity]:
@@ -314,7 +317,7 @@ def _given_names(doc_tokens: list[Token], covered: set[int]) -> list[list[Token]
             if nxt.pos_ != "PROPN" or not nxt.is_title or nxt.i in covered:
                 break
             names.append(nxt)
-        if len(names) < 2 or any(t.lower_ in organization_nouns() for t in names) or names[-1].lower_ in thing_heads():
+        if len(names) < 2 or any(t.lower_ in organization_nouns() for t in names) or _names_a_thing(names):
             continue
         after = doc_tokens[names[-1].i + 1] if names[-1].i + 1 < len(doc_tokens) else None
         if after is not None and after.pos_ == "PROPN" and after.is_title:

@@ -65,6 +65,7 @@ class SpeakerResolver:
         self.unnamed: list[tuple[int, Speaker]] = []
         self.history: list[tuple[int, Speaker]] = []  # every resolved speaker, in call order
         self.nested: set[int] = set()  # positions of speakers reported inside another's content
+        self.introduced: dict[str, int] | None = None  # noun lemma -> first "a <noun>" (`_introduced_unnamed`)
         text = doc_text(doc)
         self.quoted = [(q.inner_start, q.inner_end) for q in find_quotes(text)]
         self.quote_starts = [start for start, _ in self.quoted]
@@ -365,15 +366,17 @@ class SpeakerResolver:
         """Whether the article brought in someone by this noun with an indefinite article before ('a
         man entered', 'an employee noticed'), not as what a named person is ('Lee, a teacher', 'she
         is a doctor', 'made it as an international star'): the definite noun then goes back to that one."""
-        noun = head.lemma_.lower()
-        for token in self.doc[: head.i]:
-            if token.lemma_.lower() != noun or token.pos_ != "NOUN" or token.dep_ not in _INTRODUCING:
-                continue
-            if token.dep_ == "pobj" and token.head.lower_ in ("as", "like"):
-                continue
-            if any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children):
-                return True
-        return False
+        if self.introduced is None:  # one pass over the article, not one per descriptor
+            self.introduced = {}
+            for token in self.doc:
+                if token.pos_ != "NOUN" or token.dep_ not in _INTRODUCING:
+                    continue
+                if token.dep_ == "pobj" and token.head.lower_ in ("as", "like"):
+                    continue
+                if any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children):
+                    self.introduced.setdefault(token.lemma_.lower(), token.i)
+        first = self.introduced.get(head.lemma_.lower())
+        return first is not None and first < head.i
 
     def _plural_antecedent(self, token: int) -> Speaker | None:
         """'they added': the latest plural unnamed speaker or organisation resolved before."""
